@@ -1,0 +1,65 @@
+"""The Flask application: `create_app()` binds extensions, blueprints and error handlers."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask, jsonify, request
+
+from api import database
+from api.config import finalize, settings_from_env
+from api.errors import register_error_handlers
+from api.errors import RatingsApi
+from api.extensions import cache
+from ratings.db import database_ready
+
+_ALWAYS_SERVED = {"/healthz", "/readyz", "/v1/openapi.json", "/docs"}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    settings = settings_from_env()
+    settings.update(config or {})
+    app.config.update(finalize(settings))
+    app.config.update(
+        API_TITLE="Forced-labour ratings API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+
+    database.init_database(app)
+    cache.init_app(app)
+    api = RatingsApi(app)  # one per app: an Api object remembers the single app it is bound to
+    register_error_handlers(app)
+    _register_blueprints(api)
+    _refuse_unmigrated_database(app)
+    return app
+
+
+def _register_blueprints(api: RatingsApi) -> None:
+    from api import health
+
+    for blueprint in (health.blp,):
+        api.register_blueprint(blueprint)
+
+
+def _refuse_unmigrated_database(app: Flask) -> None:
+    """Serve nothing but the probes until the schema is at head, and say which command fixes it."""
+    state = {"ready": False}
+
+    @app.before_request
+    def _check_schema():
+        if state["ready"] or request.path in _ALWAYS_SERVED:
+            return None
+        ok, reason = database_ready(database.engine())
+        if ok:
+            state["ready"] = True
+            return None
+        response = jsonify({"status": 503, "code": "database_not_ready", "message": f"The database is not ready: {reason}."})
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response

@@ -1,0 +1,47 @@
+"""Settings, read from the environment in this one place (see README: Configuration)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any, Mapping
+
+from ratings.db import DEFAULT_DATABASE_URL
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the message says what to set."""
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    env = os.environ if environ is None else environ
+    redis_url = env.get("CACHE_REDIS_URL") or None
+    return {
+        "RATINGS_ENV": env.get("RATINGS_ENV", "development"),
+        "DATABASE_URL": env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        "CACHE_REDIS_URL": redis_url,
+        "UPSTREAM_PRODUCT_URL": env.get("UPSTREAM_PRODUCT_URL") or None,
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "CACHE_DEFAULT_TIMEOUT": int(env.get("CACHE_DEFAULT_TIMEOUT", "300")),
+    }
+
+
+def finalize(settings: dict[str, Any]) -> dict[str, Any]:
+    """Fill in derived settings and refuse unsafe production configurations."""
+    production = settings["RATINGS_ENV"] == "production"
+    if production:
+        problems = []
+        if not settings.get("SECRET_KEY"):
+            problems.append("SECRET_KEY is not set")
+        if settings["DATABASE_URL"].startswith("sqlite"):
+            problems.append("DATABASE_URL points at SQLite; use PostgreSQL")
+        if problems:
+            raise ConfigError("Refusing to start in production: " + "; ".join(problems) + ".")
+    if not settings.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = secrets.token_hex(32)  # development only: a new one every start
+    if settings.get("CACHE_REDIS_URL"):
+        settings.setdefault("CACHE_TYPE", "RedisCache")
+    else:
+        settings.setdefault("CACHE_TYPE", "SimpleCache")
+    settings.setdefault("CACHE_KEY_PREFIX", "ratings:")
+    return settings

@@ -1,0 +1,79 @@
+"""The error contract: every error is JSON {status, code, message, errors?}; no stack trace leaves."""
+
+from __future__ import annotations
+
+import logging
+
+import marshmallow as ma
+from flask import Flask, jsonify
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from ratings.errors import Conflict, DomainError, Forbidden, Invalid, Malformed, NotFound, Stale
+
+log = logging.getLogger(__name__)
+
+STATUS_OF = {Malformed: 400, Forbidden: 403, NotFound: 404, Conflict: 409, Stale: 412, Invalid: 422}
+
+# Stable codes for errors Flask or webargs raise on their own.
+_HTTP_CODES = {
+    400: ("bad_request", "The request could not be understood."),
+    401: ("unauthorized", "A valid API token is required."),
+    403: ("forbidden", "You are not allowed to do this."),
+    404: ("not_found", "Nothing is here. Check the address."),
+    405: ("method_not_allowed", "This address does not accept that method."),
+    412: ("precondition_failed", "The resource changed since you read it; fetch it again and retry."),
+    413: ("payload_too_large", "The request body is too large."),
+    415: ("unsupported_media_type", "Send the body as JSON."),
+    422: ("validation_failed", "Some fields are invalid; see errors."),
+    428: ("precondition_required", "Send If-Match with the ETag you read, so no one else's change is overwritten."),
+    429: ("rate_limited", "Too many requests; slow down and retry later."),
+    500: ("internal_error", "Something went wrong on our side. It has been logged."),
+    503: ("unavailable", "The service is temporarily unavailable; retry shortly."),
+}
+
+
+class ErrorSchema(ma.Schema):
+    status = ma.fields.Integer(required=True, metadata={"description": "HTTP status"})
+    code = ma.fields.String(required=True, metadata={"description": "Stable snake_case machine code"})
+    message = ma.fields.String(required=True, metadata={"description": "What happened, in a sentence a person can act on"})
+    errors = ma.fields.Dict(metadata={"description": "Field-level errors, when any"})
+
+
+def error_body(status: int, code: str, message: str, errors=None) -> dict:
+    body = {"status": status, "code": code, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+class RatingsApi(Api):
+    """flask-smorest's Api with our error shape, so the OpenAPI document describes what we send."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error: HTTPException):
+        status = error.code or 500
+        code, message = _HTTP_CODES.get(status, ("error", error.description or error.name))
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        if isinstance(errors, dict) and set(errors) <= {"json", "query", "path", "headers", "form", "files"} and len(errors) == 1:
+            errors = next(iter(errors.values()))  # webargs nests by location; one location needs no nesting
+        message = data.get("message", message)
+        code = data.get("code", code)
+        headers = data.get("headers", {})
+        return error_body(status, code, message, errors), status, headers
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        status = next((s for cls, s in STATUS_OF.items() if isinstance(error, cls)), 400)
+        return jsonify(error_body(status, error.code, error.message, error.errors)), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        # HTTPExceptions never reach here: RatingsApi.handle_http_exception is the more specific handler.
+        log.exception("unhandled error")
+        code, message = _HTTP_CODES[500]
+        return jsonify(error_body(500, code, message)), 500

@@ -1,0 +1,36 @@
+"""Where the project's data files live, and the methodologies and risk list loaded from them once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from scoring.methodology import Methodology, load_methodologies
+from scoring.risk import RiskList, load_risk_list
+
+from ratings.errors import NotFound
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_METHODOLOGY = "f2w-2026"
+
+
+@lru_cache(maxsize=None)
+def methodologies() -> dict[str, Methodology]:
+    return load_methodologies(DATA_DIR / "methodologies")
+
+
+def methodology(methodology_id: str) -> Methodology:
+    found = methodologies().get(methodology_id)
+    if found is None:
+        raise NotFound(f"No methodology has the id {methodology_id!r}.", code="methodology_not_found")
+    return found
+
+
+def known_stages() -> set[str]:
+    """Every supply-chain stage any methodology names: what a sourcing record may refer to."""
+    return {stage.id for m in methodologies().values() for stage in m.stages}
+
+
+@lru_cache(maxsize=None)
+def risk_list() -> RiskList:
+    return load_risk_list(DATA_DIR / "risk")

@@ -1,0 +1,175 @@
+"""The tables. Tables only: behaviour lives in the service modules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+from ratings.types import JSONType, UTCDateTime, utcnow
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def _json(default=list) -> Any:
+    return Field(default_factory=default, sa_type=JSONType, nullable=False)
+
+
+class Industry(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=120)
+    name: str = Field(max_length=200)
+
+
+class Company(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=120)
+    name: str = Field(max_length=200)
+    country: Optional[str] = Field(default=None, max_length=2)  # ISO 3166-1 alpha-2 of the head office
+    website: Optional[str] = Field(default=None, max_length=500)
+    parent_id: Optional[int] = Field(default=None, foreign_key="company.id")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Brand(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=120)
+    name: str = Field(max_length=200)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    industry_id: Optional[int] = Field(default=None, foreign_key="industry.id", index=True)
+    aliases: list[str] = _json()
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Product(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    gtin: str = Field(unique=True, index=True, min_length=14, max_length=14)
+    name: str = Field(max_length=300)
+    brand_id: int = Field(foreign_key="brand.id", index=True)
+    source: str = Field(default="analyst", max_length=20)  # analyst | import | upstream
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Gs1Prefix(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    prefix: str = Field(unique=True, index=True, max_length=13)  # digits of the 13-digit GTIN form
+    company_id: int = Field(foreign_key="company.id", index=True)
+    created_at: datetime = _created()
+
+
+class Sourcing(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    stage: str = Field(max_length=40)
+    good: Optional[str] = Field(default=None, max_length=200)
+    country: Optional[str] = Field(default=None, max_length=2)
+    disclosed: bool = True  # False records an explicit "not disclosed" for the stage
+
+
+class User(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, index=True, max_length=320)
+    role: str = Field(max_length=20)  # analyst | reviewer | company | admin
+    company_id: Optional[int] = Field(default=None, foreign_key="company.id")
+    created_at: datetime = _created()
+
+
+class ApiToken(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(unique=True, index=True, max_length=64)  # sha256 hex; the token itself is never stored
+    created_at: datetime = _created()
+    last_used_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+
+
+class Assessment(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    methodology_id: str = Field(max_length=60)
+    methodology_version: str = Field(max_length=30)
+    cycle_year: int
+    status: str = Field(default="draft", max_length=20)  # draft | submitted | published | withdrawn
+    author_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    review_comment: Optional[str] = None
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    version: int = Field(default=1)  # optimistic locking: every write bumps it
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        # SQLAlchemy refuses a concurrent write whose version is stale (two analysts, one draft).
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Answer(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("assessment_id", "indicator_id", "stage"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    indicator_id: str = Field(max_length=40)
+    stage: Optional[str] = Field(default=None, max_length=40)
+    value: Any = Field(sa_type=JSONType)  # a choice key, a percent number, or "na"
+    evidence: list[dict] = _json()  # [{url, source_type: public | company | third_party, note}]
+    note: Optional[str] = None  # analysts' working note, never public
+
+
+class PublishedRating(SQLModel, table=True):
+    """Immutable once written: a newer rating supersedes it in lookups; history keeps both."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    assessment_id: int = Field(foreign_key="assessment.id", unique=True)
+    methodology_id: str = Field(max_length=60)
+    methodology_version: str = Field(max_length=30)
+    scale: str = Field(max_length=20)
+    scale_reasons: list[str] = _json()
+    score: float
+    grade: str = Field(max_length=3)
+    categories: dict = _json(dict)  # {id: {score, grade}}
+    stages: dict = _json(dict)  # {id: {score}}
+    result: dict = _json(dict)  # the engine's full result (indicators, coverage, roadmap)
+    inputs_hash: str = Field(max_length=64)
+    published_at: datetime = _created()
+    published_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+
+
+class RatingWithdrawal(SQLModel, table=True):
+    """Withdrawing a rating is a fact of its own, so the rating row itself never changes."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    rating_id: int = Field(foreign_key="publishedrating.id", unique=True)
+    reason: str
+    withdrawn_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    withdrawn_at: datetime = _created()
+
+
+class CompanyResponse(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    rating_id: int = Field(foreign_key="publishedrating.id", index=True)
+    text: str
+    status: str = Field(default="pending", max_length=20)  # pending | accepted | rejected
+    author_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _created()
+    reviewed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    reviewed_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+
+
+class AuditEvent(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    actor_id: Optional[int] = Field(default=None, foreign_key="user.id")  # None: the CLI or the system
+    action: str = Field(max_length=60, index=True)
+    entity_type: str = Field(max_length=40)
+    entity_id: str = Field(max_length=60)
+    before: Optional[dict] = Field(default=None, sa_type=JSONType)
+    after: Optional[dict] = Field(default=None, sa_type=JSONType)
+    at: datetime = _created()

@@ -1,0 +1,46 @@
+"""Users and their API tokens. A token is shown once; only its SHA-256 is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlmodel import Session, select
+
+from ratings import audit
+from ratings.catalog import get_company
+from ratings.errors import Conflict, Invalid
+from ratings.models import ApiToken, User
+
+ROLES = ("analyst", "reviewer", "company", "admin")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(
+    session: Session, *, email: str, role: str, company: str | None = None, actor: User | None = None
+) -> tuple[User, str]:
+    """Create a user and a first token; returns (user, token). The token is never retrievable again."""
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 320:
+        raise Invalid(f"{email!r} is not an email address.", code="invalid_email", errors={"email": ["Not an email address."]})
+    if role not in ROLES:
+        raise Invalid(f"Role must be one of {', '.join(ROLES)}.", code="invalid_role", errors={"role": [f"One of {', '.join(ROLES)}."]})
+    if (role == "company") != (company is not None):
+        raise Invalid("A company user needs --company, and only company users have one.", code="invalid_company_scope")
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise Conflict(f"A user with the email {email} already exists.", code="duplicate_user")
+    user = User(email=email, role=role, company_id=get_company(session, company).id if company else None)
+    session.add(user)
+    audit.record(session, actor=actor, action="user.create", entity=user)
+    return user, issue_token(session, user=user, actor=actor)
+
+
+def issue_token(session: Session, *, user: User, actor: User | None = None) -> str:
+    token = secrets.token_urlsafe(32)  # 32 random bytes
+    row = ApiToken(user_id=user.id, token_hash=hash_token(token))
+    session.add(row)
+    audit.record(session, actor=actor, action="token.issue", entity=row)
+    return token
