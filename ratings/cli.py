@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
+from scoring.engine import result_to_dict, score
+from scoring.inputs import InputError, parse_answers_document
+from scoring.methodology import MethodologyError, load_methodology
 from sqlmodel import Session
 
-from ratings import demo, migrations, users
+from ratings import datafiles, demo, migrations, users
 from ratings.db import DEFAULT_DATABASE_URL, database_ready, make_engine, transaction
 from ratings.errors import DomainError
 
@@ -86,6 +91,48 @@ def serve(host: str, port: int, database_url: str) -> None:
         raise click.ClickException(f"Refusing to serve: {reason}.")
     app = create_app({"DATABASE_URL": database_url})
     run_simple(host, port, app, threaded=True)
+
+
+@main.group("methodology")
+def methodology_group() -> None:
+    """Methodology files."""
+
+
+@methodology_group.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def methodology_check(path: str) -> None:
+    """Validate a methodology file; exit 1 naming the item and the rule it breaks."""
+    try:
+        method = load_methodology(path)
+    except MethodologyError as error:
+        raise click.ClickException(str(error)) from None
+    indicators = sum(len(c.indicators) for c in method.categories)
+    click.echo(f"{path}: {method.id} {method.version} is valid: {len(method.categories)} categories, "
+               f"{indicators} indicators, {len(method.stages)} stages.")
+
+
+@main.command("score")
+@click.option("--methodology", "methodology_path", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--answers", "answers_path", required=True, type=click.Path(exists=True, dir_okay=False))
+def score_command(methodology_path: str, answers_path: str) -> None:
+    """Recompute a grade offline: print the engine's result for an answers file as JSON."""
+    try:
+        method = load_methodology(methodology_path)
+        document = json.loads(Path(answers_path).read_text(encoding="utf-8"))
+        answers, sourcing = parse_answers_document(document, method)
+    except MethodologyError as error:
+        raise click.ClickException(str(error)) from None
+    except json.JSONDecodeError as error:
+        raise click.ClickException(f"{answers_path} is not valid JSON: {error}") from None
+    except InputError as error:
+        click.echo(f"{answers_path}: {len(error.problems)} bad entr{'y' if len(error.problems) == 1 else 'ies'}:", err=True)
+        for problem in error.problems:
+            where = f"{'sourcing' if problem.field.startswith('sourcing') else 'answers'}[{problem.index}]"
+            subject = " ".join(filter(None, [problem.indicator, problem.stage]))
+            click.echo(f"  {where} {subject}: {problem.field}: {problem.reason}", err=True)
+        sys.exit(1)
+    result = score(method, answers, sourcing, datafiles.risk_list())
+    click.echo(json.dumps(result_to_dict(result), indent=2, ensure_ascii=False))
 
 
 def _session(database_url: str) -> Session:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from ratings import catalog
+from ratings import assessments, catalog, publishing
 from ratings.datafiles import DATA_DIR, known_stages
-from ratings.models import Brand, Company, Gs1Prefix, Industry, Product
+from ratings.models import Assessment, Brand, Company, Gs1Prefix, Industry, Product
 
 DEMO_DIR = DATA_DIR / "demo"
 
@@ -35,6 +35,11 @@ def load_demo(session: Session, directory: Path = DEMO_DIR) -> Counter:
         _upsert_brand(session, item, written)
     for item in data["products"]:
         _ensure_product(session, item, written)
+    assessments_file = directory / "assessments.json"
+    if assessments_file.exists():
+        demo = json.loads(assessments_file.read_text(encoding="utf-8"))
+        for item in sorted(demo["assessments"], key=lambda a: a["cycle_year"]):  # older cycles publish first
+            _ensure_published(session, demo["methodology"], item, written)
     return written
 
 
@@ -115,3 +120,22 @@ def _ensure_product(session: Session, item: dict, written: Counter) -> None:
     if session.exec(select(Product.id).where(Product.gtin == gtin)).first() is None:
         catalog.create_product(session, gtin=item["gtin"], name=item["name"], brand=item["brand"], source="import")
         written["products"] += 1
+
+
+def _ensure_published(session: Session, methodology: str, item: dict, written: Counter) -> None:
+    """One published assessment per (company, methodology, cycle); an existing one is left alone."""
+    company = _find(session, Company, item["company"])
+    exists = session.exec(
+        select(Assessment.id).where(
+            Assessment.company_id == company.id,
+            Assessment.methodology_id == methodology,
+            Assessment.cycle_year == item["cycle_year"],
+        )
+    ).first()
+    if exists is not None:
+        return
+    draft = assessments.create_assessment(session, company=item["company"], methodology=methodology, cycle_year=item["cycle_year"])
+    assessments.replace_answers(session, draft.id, entries=item["answers"])
+    assessments.submit(session, draft.id)
+    publishing.publish(session, draft.id, reviewer=None)
+    written["published_ratings"] += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, event
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -173,3 +173,12 @@ class AuditEvent(SQLModel, table=True):
     before: Optional[dict] = Field(default=None, sa_type=JSONType)
     after: Optional[dict] = Field(default=None, sa_type=JSONType)
     at: datetime = _created()
+
+
+@event.listens_for(PublishedRating, "before_update")
+@event.listens_for(PublishedRating, "before_delete")
+def _published_ratings_are_immutable(_mapper, _connection, target: PublishedRating) -> None:
+    # An integrity rule, like a constraint: a rating, once published, is never rewritten or removed.
+    from ratings.errors import Conflict
+
+    raise Conflict(f"Published rating {target.id} is immutable; publish a new assessment instead.", code="immutable_rating")

@@ -1,0 +1,183 @@
+"""Assessments: a draft of answers with evidence, checked against its methodology, then submitted.
+
+Publishing lives in `ratings.publishing`; this module keeps drafts and the workflow steps before it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from sqlmodel import Session, select
+from scoring.engine import Result, score
+from scoring.inputs import Answer as AnswerInput
+from scoring.inputs import Evidence, InputError, SourcingRecord, answers_to_dicts, parse_answers_document
+
+from ratings import audit, catalog, datafiles
+from ratings.errors import Conflict, Invalid, NotFound, Stale
+from ratings.models import Answer, Assessment, User
+from ratings.types import utcnow
+
+
+def create_assessment(
+    session: Session, *, company: str, methodology: str = datafiles.DEFAULT_METHODOLOGY, cycle_year: int | None = None,
+    author: User | None = None,
+) -> Assessment:
+    owner = catalog.get_company(session, company)
+    method = datafiles.methodology(methodology)
+    assessment = Assessment(
+        company_id=owner.id,
+        methodology_id=method.id,
+        methodology_version=method.version,
+        cycle_year=cycle_year or utcnow().year,
+        author_id=author.id if author else None,
+    )
+    session.add(assessment)
+    audit.record(session, actor=author, action="assessment.create", entity=assessment)
+    return assessment
+
+
+def get_assessment(session: Session, assessment_id: int) -> Assessment:
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound(f"No assessment has the id {assessment_id}.", code="assessment_not_found")
+    return assessment
+
+
+def replace_answers(
+    session: Session, assessment_id: int, *, entries: list[dict[str, Any]], expected_version: int | None = None,
+    actor: User | None = None,
+) -> Assessment:
+    """Replace every answer of a draft. Each bad entry is named (422) and nothing is saved."""
+    assessment = get_assessment(session, assessment_id)
+    _require_version(assessment, expected_version)
+    if assessment.status != "draft":
+        raise Conflict(f"Assessment {assessment.id} is {assessment.status}; only a draft can be edited.", code="not_a_draft")
+    answers = parse_answers(assessment, entries)
+    before = {"answers": answers_to_dicts(stored_answers(session, assessment.id))}
+    for row in session.exec(select(Answer).where(Answer.assessment_id == assessment.id)).all():
+        session.delete(row)
+    session.flush()  # the old rows go before the new ones meet the unique (indicator, stage) index
+    for answer in answers:
+        session.add(
+            Answer(
+                assessment_id=assessment.id,
+                indicator_id=answer.indicator,
+                stage=answer.stage,
+                value=answer.value,
+                evidence=[_evidence_dict(e) for e in answer.evidence],
+            )
+        )
+    assessment.updated_at = utcnow()
+    session.add(assessment)
+    audit.record(session, actor=actor, action="assessment.answers", entity=assessment, before=before)
+    return assessment
+
+
+def parse_answers(assessment: Assessment, entries: list[dict[str, Any]]) -> list[AnswerInput]:
+    method = methodology_of(assessment)
+    try:
+        answers, _ = parse_answers_document({"answers": entries}, method)
+    except InputError as error:
+        raise Invalid(
+            f"{len(error.problems)} answer(s) are invalid; nothing was saved.",
+            code="invalid_answers",
+            errors={"answers": [problem_dict(p) for p in error.problems]},
+        ) from None
+    return answers
+
+
+def problem_dict(problem) -> dict[str, Any]:
+    return {
+        "index": problem.index, "indicator": problem.indicator, "stage": problem.stage,
+        "field": problem.field, "reason": problem.reason,
+    }
+
+
+def submit(session: Session, assessment_id: int, *, actor: User | None = None, expected_version: int | None = None) -> Assessment:
+    return _move(session, assessment_id, "draft", "submitted", actor, expected_version)
+
+
+def return_to_draft(
+    session: Session, assessment_id: int, *, comment: str, actor: User | None = None, expected_version: int | None = None
+) -> Assessment:
+    assessment = _move(session, assessment_id, "submitted", "draft", actor, expected_version)
+    assessment.review_comment = comment
+    return assessment
+
+
+def preview(session: Session, assessment_id: int) -> Result:
+    """The live result of an assessment as it stands, on the company's current sourcing."""
+    assessment = get_assessment(session, assessment_id)
+    return score_assessment(session, assessment)
+
+
+def score_assessment(session: Session, assessment: Assessment) -> Result:
+    return score(
+        methodology_of(assessment),
+        stored_answers(session, assessment.id),
+        company_sourcing(session, assessment.company_id),
+        datafiles.risk_list(),
+    )
+
+
+def methodology_of(assessment: Assessment):
+    method = datafiles.methodology(assessment.methodology_id)
+    if method.version != assessment.methodology_version:
+        raise Conflict(
+            f"Assessment {assessment.id} was made under {assessment.methodology_id} {assessment.methodology_version}, "
+            f"but the methodology is now at {method.version}; start a new assessment.",
+            code="methodology_changed",
+        )
+    return method
+
+
+def stored_answers(session: Session, assessment_id: int) -> list[AnswerInput]:
+    rows = session.exec(select(Answer).where(Answer.assessment_id == assessment_id).order_by(Answer.id)).all()
+    return [
+        AnswerInput(
+            indicator=row.indicator_id,
+            stage=row.stage,
+            value=row.value,
+            evidence=tuple(Evidence(**item) for item in row.evidence),
+        )
+        for row in rows
+    ]
+
+
+def company_sourcing(session: Session, company_id: int) -> list[SourcingRecord]:
+    return [
+        SourcingRecord(stage=row.stage, good=row.good, country=row.country, disclosed=row.disclosed)
+        for row in catalog.sourcing_of(session, company_id)
+    ]
+
+
+def _move(session: Session, assessment_id: int, source: str, target: str, actor: User | None, expected_version: int | None) -> Assessment:
+    assessment = get_assessment(session, assessment_id)
+    _require_version(assessment, expected_version)
+    if assessment.status != source:
+        raise Conflict(
+            f"Assessment {assessment.id} is {assessment.status}; it must be {source} to become {target}.",
+            code="wrong_status",
+        )
+    before = audit.snapshot(assessment)
+    assessment.status = target
+    assessment.updated_at = utcnow()
+    session.add(assessment)
+    audit.record(session, actor=actor, action=f"assessment.{target}", entity=assessment, before=before)
+    return assessment
+
+
+def _require_version(assessment: Assessment, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != assessment.version:
+        raise Stale(
+            f"Assessment {assessment.id} changed since you read it (version {assessment.version}, yours {expected_version}); "
+            "fetch it again.",
+            code="stale_version",
+        )
+
+
+def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
+    item = {"url": evidence.url, "source_type": evidence.source_type}
+    if evidence.note:
+        item["note"] = evidence.note
+    return item

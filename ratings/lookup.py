@@ -1,0 +1,101 @@
+"""Public lookups: a barcode to its product, brand, company, rating and better alternatives.
+
+Resolution order (DESIGN.md, Barcodes): known product -> longest registered GS1 company prefix ->
+upstream product database (when configured) -> not found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from sqlmodel import Session, select
+
+from ratings import datafiles
+from ratings.barcodes import Barcode, parse_barcode
+from ratings.errors import NotFound
+from ratings.models import Brand, Company, Gs1Prefix, Industry, Product, PublishedRating, RatingWithdrawal
+from ratings.publishing import current_rating
+
+ALTERNATIVES = 3
+
+
+@dataclass(frozen=True)
+class BarcodeMatch:
+    barcode: Barcode
+    match: str  # product | gs1_prefix | upstream
+    product: Optional[Product]
+    brand: Optional[Brand]
+    company: Company
+    rating: Optional[PublishedRating]
+
+
+# An upstream resolver takes (session, barcode) and returns a Product it stored, or None.
+UpstreamResolver = Callable[[Session, Barcode], Optional[Product]]
+
+
+def lookup_barcode(session: Session, *, code: str, upstream: UpstreamResolver | None = None) -> BarcodeMatch:
+    barcode = parse_barcode(code)
+    product = session.exec(select(Product).where(Product.gtin == barcode.gtin)).first()
+    if product is not None:
+        return _product_match(session, barcode, product, "product")
+    prefix = longest_prefix(session, barcode)
+    if prefix is not None:
+        company = session.get(Company, prefix.company_id)
+        return BarcodeMatch(barcode, "gs1_prefix", None, None, company, current_rating(session, company.id))
+    if upstream is not None:
+        product = upstream(session, barcode)
+        if product is not None:
+            return _product_match(session, barcode, product, "upstream")
+    raise NotFound(f"No product or brand is known for barcode {barcode.gtin}.", code="barcode_not_found")
+
+
+def longest_prefix(session: Session, barcode: Barcode) -> Gs1Prefix | None:
+    """The longest registered GS1 company prefix of the code (a subsidiary's beats its parent's)."""
+    candidates = [barcode.gtin13[:n] for n in range(4, 13)]
+    return session.exec(
+        select(Gs1Prefix).where(Gs1Prefix.prefix.in_(candidates)).order_by(Gs1Prefix.prefix.desc())
+    ).first()  # equal-rooted candidates sort longest first
+
+
+def _product_match(session: Session, barcode: Barcode, product: Product, match: str) -> BarcodeMatch:
+    brand = session.get(Brand, product.brand_id)
+    company = session.get(Company, brand.company_id)
+    return BarcodeMatch(barcode, match, product, brand, company, current_rating(session, company.id))
+
+
+def grade_rank(rating: PublishedRating) -> int:
+    """0 for the best letter of the rating's methodology; lower is better."""
+    letters = [letter for letter, _ in datafiles.methodology(rating.methodology_id).grades["standard"]]
+    return letters.index(rating.grade)
+
+
+def alternatives(session: Session, *, industry_id: int | None, than: PublishedRating | None, exclude_company: int | None) -> list[tuple[Brand, Company, PublishedRating]]:
+    """Up to three brands of the same industry with a better current grade, best first."""
+    if industry_id is None:
+        return []
+    withdrawn = select(RatingWithdrawal.rating_id)
+    rows = session.exec(
+        select(Brand, Company, PublishedRating)
+        .join(Company, Company.id == Brand.company_id)
+        .join(PublishedRating, PublishedRating.company_id == Company.id)
+        .where(Brand.industry_id == industry_id, PublishedRating.id.not_in(withdrawn))
+        .order_by(PublishedRating.published_at.desc(), PublishedRating.id.desc())
+    ).all()
+    current: dict[int, PublishedRating] = {}
+    for _brand, company, rating in rows:
+        current.setdefault(company.id, rating)  # newest first, so the first seen is current
+    bar = grade_rank(than) if than is not None else None
+    better = [
+        (brand, company, current[company.id])
+        for brand, company, rating in rows
+        if rating.id == current[company.id].id
+        and company.id != exclude_company
+        and (bar is None or grade_rank(rating) < bar)
+    ]
+    better.sort(key=lambda row: (grade_rank(row[2]), -row[2].score, row[0].name))
+    return better[:ALTERNATIVES]
+
+
+def industry_of(session: Session, brand: Brand | None) -> Industry | None:
+    return session.get(Industry, brand.industry_id) if brand and brand.industry_id else None

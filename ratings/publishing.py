@@ -1,0 +1,82 @@
+"""Publishing: a second person turns a submitted assessment into an immutable PublishedRating."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+from scoring.engine import result_to_dict
+
+from ratings import audit
+from ratings.assessments import get_assessment, score_assessment
+from ratings.errors import Conflict, Forbidden, NotFound
+from ratings.models import PublishedRating, RatingWithdrawal, User
+from ratings.types import utcnow
+
+
+def publish(session: Session, assessment_id: int, *, reviewer: User | None) -> PublishedRating:
+    """Score a submitted assessment and store its rating. The author may not publish their own work."""
+    assessment = get_assessment(session, assessment_id)
+    if assessment.status != "submitted":
+        raise Conflict(
+            f"Assessment {assessment.id} is {assessment.status}; only a submitted assessment can be published.",
+            code="wrong_status",
+        )
+    if reviewer is not None and assessment.author_id == reviewer.id:
+        raise Forbidden("The author of an assessment cannot publish it; another reviewer must.", code="four_eyes")
+    result = score_assessment(session, assessment)
+    full = result_to_dict(result)
+    rating = PublishedRating(
+        company_id=assessment.company_id,
+        assessment_id=assessment.id,
+        methodology_id=result.methodology_id,
+        methodology_version=result.methodology_version,
+        scale=result.scale,
+        scale_reasons=list(result.scale_reasons),
+        score=result.score,
+        grade=result.grade,
+        categories=full["categories"],
+        stages=full["stages"],
+        result=full,
+        inputs_hash=result.inputs_hash,
+        published_by_id=reviewer.id if reviewer else None,
+    )
+    before = audit.snapshot(assessment)
+    assessment.status = "published"
+    assessment.updated_at = utcnow()
+    session.add_all([rating, assessment])
+    audit.record(session, actor=reviewer, action="assessment.published", entity=assessment, before=before)
+    audit.record(session, actor=reviewer, action="rating.publish", entity=rating)
+    return rating
+
+
+def withdraw(session: Session, rating_id: int, *, reason: str, actor: User | None) -> RatingWithdrawal:
+    """Take a rating out of public lookups; it stays in the history with the reason."""
+    rating = session.get(PublishedRating, rating_id)
+    if rating is None:
+        raise NotFound(f"No rating has the id {rating_id}.", code="rating_not_found")
+    if session.exec(select(RatingWithdrawal).where(RatingWithdrawal.rating_id == rating_id)).first():
+        raise Conflict(f"Rating {rating_id} is already withdrawn.", code="already_withdrawn")
+    withdrawal = RatingWithdrawal(rating_id=rating_id, reason=reason.strip(), withdrawn_by_id=actor.id if actor else None)
+    session.add(withdrawal)
+    audit.record(session, actor=actor, action="rating.withdraw", entity=withdrawal)
+    return withdrawal
+
+
+def current_rating(session: Session, company_id: int) -> PublishedRating | None:
+    """The newest publication of a company that has not been withdrawn."""
+    withdrawn = select(RatingWithdrawal.rating_id)
+    return session.exec(
+        select(PublishedRating)
+        .where(PublishedRating.company_id == company_id, PublishedRating.id.not_in(withdrawn))
+        .order_by(PublishedRating.published_at.desc(), PublishedRating.id.desc())
+    ).first()
+
+
+def rating_history(session: Session, company_id: int) -> list[PublishedRating]:
+    """Every publication of a company, newest first, withdrawn ones included."""
+    return list(
+        session.exec(
+            select(PublishedRating)
+            .where(PublishedRating.company_id == company_id)
+            .order_by(PublishedRating.published_at.desc(), PublishedRating.id.desc())
+        ).all()
+    )
