@@ -10,7 +10,9 @@ from api import database
 from api.config import finalize, settings_from_env
 from api.errors import register_error_handlers
 from api.errors import RatingsApi
-from api.extensions import cache
+from api.extensions import cache, compress
+from api.rate_limits import init_rate_limits
+from api.upstream_lookup import init_upstream
 from ratings.db import database_ready
 
 _ALWAYS_SERVED = {"/healthz", "/readyz", "/v1/openapi.json", "/docs"}
@@ -33,6 +35,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     database.init_database(app)
     cache.init_app(app)
+    compress.init_app(app)
+    init_upstream(app)
+    init_rate_limits(app)
     api = RatingsApi(app)  # one per app: an Api object remembers the single app it is bound to
     register_error_handlers(app)
     _register_blueprints(api)
@@ -42,8 +47,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(api: RatingsApi) -> None:
     from api import health
+    from api.public import barcodes, brands, companies, industries, methodologies
 
-    for blueprint in (health.blp,):
+    for blueprint in (health.blp, barcodes.blp, brands.blp, companies.blp, industries.blp, methodologies.blp):
         api.register_blueprint(blueprint)
 
 

@@ -73,7 +73,7 @@ def _set_parent(session: Session, item: dict, written: Counter) -> None:
     parent = _find(session, Company, item["parent"]) if item.get("parent") else None
     if company.parent_id != (parent.id if parent else None):
         catalog.update_company(session, item["slug"], changes={"parent": item.get("parent")})
-        written["companies"] += 1
+        written["parent_links"] += 1
 
 
 def _ensure_prefixes(session: Session, item: dict, written: Counter) -> None:

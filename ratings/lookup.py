@@ -11,11 +11,13 @@ from typing import Callable, Optional
 
 from sqlmodel import Session, select
 
-from ratings import datafiles
 from ratings.barcodes import Barcode, parse_barcode
-from ratings.errors import NotFound
+from ratings.catalog import create_product
+from ratings.db import transaction
+from ratings.errors import Conflict, NotFound
 from ratings.models import Brand, Company, Gs1Prefix, Industry, Product, PublishedRating, RatingWithdrawal
-from ratings.publishing import current_rating
+from ratings.publishing import current_rating, grade_rank
+from ratings.search import match_brand
 
 ALTERNATIVES = 3
 
@@ -64,12 +66,6 @@ def _product_match(session: Session, barcode: Barcode, product: Product, match: 
     return BarcodeMatch(barcode, match, product, brand, company, current_rating(session, company.id))
 
 
-def grade_rank(rating: PublishedRating) -> int:
-    """0 for the best letter of the rating's methodology; lower is better."""
-    letters = [letter for letter, _ in datafiles.methodology(rating.methodology_id).grades["standard"]]
-    return letters.index(rating.grade)
-
-
 def alternatives(session: Session, *, industry_id: int | None, than: PublishedRating | None, exclude_company: int | None) -> list[tuple[Brand, Company, PublishedRating]]:
     """Up to three brands of the same industry with a better current grade, best first."""
     if industry_id is None:
@@ -99,3 +95,15 @@ def alternatives(session: Session, *, industry_id: int | None, than: PublishedRa
 
 def industry_of(session: Session, brand: Brand | None) -> Industry | None:
     return session.get(Industry, brand.industry_id) if brand and brand.industry_id else None
+
+
+def store_upstream_product(session: Session, found) -> Product | None:
+    """Keep an upstream product whose brand we know, so the next lookup is local; None if unknown."""
+    brand = match_brand(session, found.brands)
+    if brand is None:
+        return None
+    try:
+        with transaction(session):
+            return create_product(session, gtin=found.gtin, name=found.name, brand=brand.slug, source="upstream")
+    except Conflict:  # another worker stored it first
+        return session.exec(select(Product).where(Product.gtin == found.gtin)).one()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 from scoring.engine import result_to_dict
 
-from ratings import audit
+from ratings import audit, datafiles
 from ratings.assessments import get_assessment, score_assessment
 from ratings.errors import Conflict, Forbidden, NotFound
 from ratings.models import PublishedRating, RatingWithdrawal, User
@@ -80,3 +80,25 @@ def rating_history(session: Session, company_id: int) -> list[PublishedRating]:
             .order_by(PublishedRating.published_at.desc(), PublishedRating.id.desc())
         ).all()
     )
+
+
+def current_ratings(session: Session, company_ids: list[int] | None = None) -> dict[int, PublishedRating]:
+    """The current rating of each company (all, or those listed), in one query."""
+    query = select(PublishedRating).where(PublishedRating.id.not_in(select(RatingWithdrawal.rating_id)))
+    if company_ids is not None:
+        query = query.where(PublishedRating.company_id.in_(company_ids))
+    current: dict[int, PublishedRating] = {}
+    for rating in session.exec(query.order_by(PublishedRating.published_at.desc(), PublishedRating.id.desc())):
+        current.setdefault(rating.company_id, rating)
+    return current
+
+
+def withdrawals(session: Session, rating_ids: list[int]) -> dict[int, RatingWithdrawal]:
+    rows = session.exec(select(RatingWithdrawal).where(RatingWithdrawal.rating_id.in_(rating_ids))).all()
+    return {row.rating_id: row for row in rows}
+
+
+def grade_rank(rating: PublishedRating) -> int:
+    """0 for the best letter of the rating's methodology; lower is better."""
+    letters = [letter for letter, _ in datafiles.methodology(rating.methodology_id).grades["standard"]]
+    return letters.index(rating.grade)

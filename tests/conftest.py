@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel
 
 from ratings import migrations
 from ratings.db import make_engine
+from tests.support import truncate_all
 
 IN_CI = os.environ.get("CI") == "true"
 PG_URL = os.environ.get("RATINGS_TEST_DATABASE_URL")
@@ -54,16 +55,19 @@ def postgres_engine():
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend, request, tmp_path) -> str:
     """The URL of a clean, migrated database: a fresh SQLite copy or an emptied PostgreSQL."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         path = tmp_path / "ratings.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     engine = request.getfixturevalue("postgres_engine")
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    truncate_all(engine)
     return engine.url.render_as_string(hide_password=False)
 
 
@@ -86,15 +90,15 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def app_factory(database_url):
-    """Build apps on the test database; each test gets its own cache key prefix."""
+def make_app():
+    """Build apps on a given database URL; each test gets its own cache key prefix."""
     from api import create_app
 
     prefix = f"test-{uuid.uuid4().hex[:8]}:"
     apps = []
 
-    def build(**config):
-        settings = {"DATABASE_URL": database_url, "TESTING": True, "CACHE_KEY_PREFIX": prefix}
+    def build(url, **config):
+        settings = {"DATABASE_URL": url, "TESTING": True, "CACHE_KEY_PREFIX": prefix}
         settings.update(config)
         app = create_app(settings)
         apps.append(app)
@@ -103,6 +107,12 @@ def app_factory(database_url):
     yield build
     for app in apps:
         app.extensions["ratings_engine"].dispose()
+
+
+@pytest.fixture
+def app_factory(database_url, make_app):
+    """Build apps on this test's clean database."""
+    return lambda **config: make_app(database_url, **config)
 
 
 @pytest.fixture

@@ -1,0 +1,77 @@
+"""Response caching for public GETs, invalidated by a catalog generation kept in the cache backend.
+
+Every cached response is keyed by the current generation. Any catalog change or publication bumps
+it, so the very next request from every worker and host (sharing Redis) misses and rebuilds.
+ETags are content hashes stored with the body, so an unchanged resource keeps its ETag and a
+matching If-None-Match gets a 304 without touching the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from functools import wraps
+
+from flask import Response, current_app, g, request
+
+from api.errors import error_body
+from api.extensions import cache
+from ratings.errors import NotFound
+
+GENERATION_KEY = "catalog-generation"
+CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # A lost counter restarts at the clock, never at a number older responses were cached under.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=0)
+        value = cache.get(GENERATION_KEY)
+    return int(value)
+
+
+def bump_generation() -> None:
+    """Call after every committed catalog change or publication."""
+    if cache.cache.inc(GENERATION_KEY) is None:
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=0)
+
+
+def public_cached(view):
+    """Serve a public GET from the response cache, with ETag, 304 and Cache-Control."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key = f"response:{generation()}:{request.full_path}"
+        entry = cache.get(key)
+        if entry is None:
+            try:
+                response = view(*args, **kwargs)
+            except NotFound as missing:  # negative caching: unknown barcodes are scanned again and again
+                body = current_app.json.dumps(error_body(404, missing.code, missing.message, missing.errors))
+                entry = (404, body.encode(), None)
+            else:
+                if response.status_code != 200:
+                    return response
+                body = response.get_data()
+                entry = (200, body, _etag(body))
+            if not g.get("response_uncacheable"):  # e.g. a 404 only because upstream was down
+                cache.set(key, entry, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
+        return _respond(*entry)
+
+    return wrapper
+
+
+def _respond(status: int, body: bytes, etag: str | None) -> Response:
+    if etag is not None and etag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        response = Response(body, status=status, mimetype="application/json")
+    if etag is not None:
+        response.set_etag(etag)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def _etag(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()

@@ -1,0 +1,1 @@
+"""The public, read-only, cached v1 API used by the mobile apps."""

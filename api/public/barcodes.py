@@ -1,0 +1,24 @@
+"""GET /v1/barcodes/{code}: what a phone shows after a scan."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api import database
+from api.caching import public_cached
+from api.public.schemas import BarcodeOut
+from api.upstream_lookup import upstream_resolver
+from ratings.public import barcode_view
+
+blp = Blueprint("barcodes", __name__, url_prefix="/v1/barcodes", description="Barcode lookups")
+
+
+@blp.route("/<string:code>")
+class Barcode(MethodView):
+    @public_cached
+    @blp.response(200, BarcodeOut)
+    @blp.alt_response(400, description="Malformed barcode (`invalid_barcode`, with the reason)")
+    @blp.alt_response(404, description="No product or brand is known (`barcode_not_found`)")
+    @blp.alt_response(422, description="A restricted-circulation code (`restricted_barcode`)")
+    def get(self, code):
+        """Look up a GTIN-8, UPC-A, EAN-13 or GTIN-14 (spaces and hyphens allowed)."""
+        return barcode_view(database.session(), code=code, upstream=upstream_resolver())

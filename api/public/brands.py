@@ -1,0 +1,47 @@
+"""Brand search and the brand scorecard."""
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api import database
+from api.caching import generation, public_cached
+from api.public.schemas import BrandPage, BrandQuery, ScorecardOut
+from ratings.public import scorecard, search_page
+from ratings.search import BrandIndex
+
+blp = Blueprint("brands", __name__, url_prefix="/v1/brands", description="Brands and their scorecards")
+
+
+def brand_index() -> BrandIndex:
+    """One search index per process and catalog generation: rebuilt only after a change."""
+    current = generation()
+    held = current_app.extensions.get("brand_index")
+    if held is None or held[0] != current:
+        held = (current, BrandIndex.build(database.session()))
+        current_app.extensions["brand_index"] = held
+    return held[1]
+
+
+@blp.route("")
+class Brands(MethodView):
+    @public_cached
+    @blp.arguments(BrandQuery, location="query", as_kwargs=True)
+    @blp.response(200, BrandPage)
+    @blp.alt_response(404, description="Unknown industry")
+    @blp.alt_response(422, description="Invalid query parameters")
+    def get(self, q, industry, grade_min, page, page_size):
+        """Search brands by name or alias: accent-, case- and typo-tolerant; ranked by relevance, then grade."""
+        return search_page(
+            database.session(), brand_index(), q=q, industry=industry, grade_min=grade_min, page=page, page_size=page_size
+        )
+
+
+@blp.route("/<string:slug>")
+class Brand(MethodView):
+    @public_cached
+    @blp.response(200, ScorecardOut)
+    @blp.alt_response(404, description="Unknown brand")
+    def get(self, slug):
+        """The scorecard: rating, breakdown with evidence, history, the company's reply, alternatives."""
+        return scorecard(database.session(), slug=slug)

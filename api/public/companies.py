@@ -1,0 +1,21 @@
+"""GET /v1/companies/{slug}."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api import database
+from api.caching import public_cached
+from api.public.schemas import CompanyOut
+from ratings.public import company_profile
+
+blp = Blueprint("companies", __name__, url_prefix="/v1/companies", description="Companies")
+
+
+@blp.route("/<string:slug>")
+class Company(MethodView):
+    @public_cached
+    @blp.response(200, CompanyOut)
+    @blp.alt_response(404, description="Unknown company")
+    def get(self, slug):
+        """A company, its brands and its current rating."""
+        return company_profile(database.session(), slug=slug)

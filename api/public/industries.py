@@ -1,0 +1,30 @@
+"""Industries with counts and grade distributions, and brands ranked within one."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api import database
+from api.caching import public_cached
+from api.public.schemas import IndustryDetail, IndustryList
+from ratings.public import industries_overview, industry_ranking
+
+blp = Blueprint("industries", __name__, url_prefix="/v1/industries", description="Industries")
+
+
+@blp.route("")
+class Industries(MethodView):
+    @public_cached
+    @blp.response(200, IndustryList)
+    def get(self):
+        """Every industry with its number of brands and their grade distribution."""
+        return industries_overview(database.session())
+
+
+@blp.route("/<string:slug>")
+class Industry(MethodView):
+    @public_cached
+    @blp.response(200, IndustryDetail)
+    @blp.alt_response(404, description="Unknown industry")
+    def get(self, slug):
+        """One industry's brands ranked by score, best first."""
+        return industry_ranking(database.session(), slug=slug)

@@ -1,0 +1,20 @@
+"""GET /v1/methodologies/{id}: the methodology as published, so an app can explain each indicator."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from scoring.methodology import methodology_to_dict
+
+from api.caching import public_cached
+from ratings import datafiles
+
+blp = Blueprint("methodologies", __name__, url_prefix="/v1/methodologies", description="Methodologies")
+
+
+@blp.route("/<string:methodology_id>")
+class Methodology(MethodView):
+    @public_cached
+    @blp.response(200)
+    @blp.alt_response(404, description="Unknown methodology")
+    def get(self, methodology_id):
+        """Categories, stages, indicators with their guidance and weights, and the grade bands."""
+        return methodology_to_dict(datafiles.methodology(methodology_id))
