@@ -27,8 +27,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         API_TITLE="Forced-labour ratings API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/v1",
-        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="v1/openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False

@@ -8,6 +8,8 @@ from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api.errors import ErrorSchema
+
 from api import database
 from api.extensions import cache
 from ratings.db import database_ready
@@ -26,7 +28,7 @@ class Health(MethodView):
 @blp.route("/readyz")
 class Ready(MethodView):
     @blp.response(200)
-    @blp.alt_response(503, description="A dependency is not ready; `checks` says which and why")
+    @blp.alt_response(503, schema=ErrorSchema, description="A dependency is not ready; `checks` says which and why")
     def get(self):
         """The database is reachable and migrated, and the cache answers."""
         db_ok, db_reason = database_ready(database.engine())

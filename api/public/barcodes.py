@@ -3,6 +3,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api.errors import ErrorSchema
+
 from api import database
 from api.caching import public_cached
 from api.public.schemas import BarcodeOut
@@ -16,9 +18,9 @@ blp = Blueprint("barcodes", __name__, url_prefix="/v1/barcodes", description="Ba
 class Barcode(MethodView):
     @public_cached
     @blp.response(200, BarcodeOut)
-    @blp.alt_response(400, description="Malformed barcode (`invalid_barcode`, with the reason)")
-    @blp.alt_response(404, description="No product or brand is known (`barcode_not_found`)")
-    @blp.alt_response(422, description="A restricted-circulation code (`restricted_barcode`)")
+    @blp.alt_response(400, schema=ErrorSchema, description="Malformed barcode (`invalid_barcode`, with the reason)")
+    @blp.alt_response(404, schema=ErrorSchema, description="No product or brand is known (`barcode_not_found`)")
+    @blp.alt_response(422, schema=ErrorSchema, description="A restricted-circulation code (`restricted_barcode`)")
     def get(self, code):
         """Look up a GTIN-8, UPC-A, EAN-13 or GTIN-14 (spaces and hyphens allowed)."""
         return barcode_view(database.session(), code=code, upstream=upstream_resolver())

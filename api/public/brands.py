@@ -4,6 +4,8 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api.errors import ErrorSchema
+
 from api import database
 from api.caching import generation, public_cached
 from api.public.schemas import BrandPage, BrandQuery, ScorecardOut
@@ -28,8 +30,8 @@ class Brands(MethodView):
     @public_cached
     @blp.arguments(BrandQuery, location="query", as_kwargs=True)
     @blp.response(200, BrandPage)
-    @blp.alt_response(404, description="Unknown industry")
-    @blp.alt_response(422, description="Invalid query parameters")
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown industry")
+    @blp.alt_response(422, schema=ErrorSchema, description="Invalid query parameters")
     def get(self, q, industry, grade_min, page, page_size):
         """Search brands by name or alias: accent-, case- and typo-tolerant; ranked by relevance, then grade."""
         return search_page(
@@ -41,7 +43,7 @@ class Brands(MethodView):
 class Brand(MethodView):
     @public_cached
     @blp.response(200, ScorecardOut)
-    @blp.alt_response(404, description="Unknown brand")
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown brand")
     def get(self, slug):
         """The scorecard: rating, breakdown with evidence, history, the company's reply, alternatives."""
         return scorecard(database.session(), slug=slug)

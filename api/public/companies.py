@@ -3,6 +3,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api.errors import ErrorSchema
+
 from api import database
 from api.caching import public_cached
 from api.public.schemas import CompanyOut
@@ -15,7 +17,7 @@ blp = Blueprint("companies", __name__, url_prefix="/v1/companies", description="
 class Company(MethodView):
     @public_cached
     @blp.response(200, CompanyOut)
-    @blp.alt_response(404, description="Unknown company")
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown company")
     def get(self, slug):
         """A company, its brands and its current rating."""
         return company_profile(database.session(), slug=slug)

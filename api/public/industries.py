@@ -3,6 +3,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api.errors import ErrorSchema
+
 from api import database
 from api.caching import public_cached
 from api.public.schemas import IndustryDetail, IndustryList
@@ -24,7 +26,7 @@ class Industries(MethodView):
 class Industry(MethodView):
     @public_cached
     @blp.response(200, IndustryDetail)
-    @blp.alt_response(404, description="Unknown industry")
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown industry")
     def get(self, slug):
         """One industry's brands ranked by score, best first."""
         return industry_ranking(database.session(), slug=slug)

@@ -2,6 +2,8 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+
+from api.errors import ErrorSchema
 from scoring.methodology import methodology_to_dict
 
 from api.caching import public_cached
@@ -14,7 +16,7 @@ blp = Blueprint("methodologies", __name__, url_prefix="/v1/methodologies", descr
 class Methodology(MethodView):
     @public_cached
     @blp.response(200)
-    @blp.alt_response(404, description="Unknown methodology")
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown methodology")
     def get(self, methodology_id):
         """Categories, stages, indicators with their guidance and weights, and the grade bands."""
         return methodology_to_dict(datafiles.methodology(methodology_id))
