@@ -49,9 +49,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(api: RatingsApi) -> None:
     from api import health
+    from api.manage import assessments, catalog, portal
     from api.public import barcodes, brands, companies, industries, methodologies
 
-    for blueprint in (health.blp, barcodes.blp, brands.blp, companies.blp, industries.blp, methodologies.blp):
+    public = (health.blp, barcodes.blp, brands.blp, companies.blp, industries.blp, methodologies.blp)
+    manage = (catalog.blp, assessments.blp, portal.blp)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for blueprint in (*public, *manage):
         api.register_blueprint(blueprint)
 
 

@@ -7,6 +7,8 @@ import logging
 import marshmallow as ma
 from flask import Flask, jsonify
 from flask_smorest import Api
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ratings.errors import Conflict, DomainError, Forbidden, Invalid, Malformed, NotFound, Stale
@@ -70,6 +72,15 @@ def register_error_handlers(app: Flask) -> None:
     def _domain_error(error: DomainError):
         status = next((s for cls, s in STATUS_OF.items() if isinstance(error, cls)), 400)
         return jsonify(error_body(status, error.code, error.message, error.errors)), status
+
+    @app.errorhandler(StaleDataError)
+    def _concurrent_write(_error):
+        # Two writers read the same version; the database let only the first one through.
+        return jsonify(error_body(412, "stale_version", "Someone changed this at the same time; fetch it again and retry.")), 412
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(_error):
+        return jsonify(error_body(409, "conflict", "This clashes with data written at the same time; fetch it again and retry.")), 409
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -14,7 +14,7 @@ from scoring.inputs import Evidence, InputError, SourcingRecord, answers_to_dict
 
 from ratings import audit, catalog, datafiles
 from ratings.errors import Conflict, Invalid, NotFound, Stale
-from ratings.models import Answer, Assessment, User
+from ratings.models import Answer, Assessment, Company, PublishedRating, User
 from ratings.types import utcnow
 
 
@@ -52,7 +52,8 @@ def replace_answers(
     _require_version(assessment, expected_version)
     if assessment.status != "draft":
         raise Conflict(f"Assessment {assessment.id} is {assessment.status}; only a draft can be edited.", code="not_a_draft")
-    answers = parse_answers(assessment, entries)
+    notes = {(e.get("indicator"), e.get("stage")): e.get("note") for e in entries if isinstance(e, dict)}
+    answers = parse_answers(assessment, [_without_note(e) for e in entries])
     before = {"answers": answers_to_dicts(stored_answers(session, assessment.id))}
     for row in session.exec(select(Answer).where(Answer.assessment_id == assessment.id)).all():
         session.delete(row)
@@ -65,6 +66,7 @@ def replace_answers(
                 stage=answer.stage,
                 value=answer.value,
                 evidence=[_evidence_dict(e) for e in answer.evidence],
+                note=notes.get((answer.indicator, answer.stage)),
             )
         )
     assessment.updated_at = utcnow()
@@ -176,8 +178,35 @@ def _require_version(assessment: Assessment, expected_version: int | None) -> No
         )
 
 
+def _without_note(entry: Any) -> Any:
+    return {k: v for k, v in entry.items() if k != "note"} if isinstance(entry, dict) else entry
+
+
 def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
     item = {"url": evidence.url, "source_type": evidence.source_type}
     if evidence.note:
         item["note"] = evidence.note
     return item
+
+
+def describe(session: Session, assessment: Assessment) -> dict[str, Any]:
+    """An assessment as analysts and reviewers see it (never shown to companies or the public)."""
+    company = session.get(Company, assessment.company_id)
+    author = session.get(User, assessment.author_id) if assessment.author_id else None
+    rating = session.exec(select(PublishedRating.id).where(PublishedRating.assessment_id == assessment.id)).first()
+    rows = session.exec(select(Answer).where(Answer.assessment_id == assessment.id).order_by(Answer.id)).all()
+    return {
+        "id": assessment.id,
+        "company": company.slug,
+        "methodology": {"id": assessment.methodology_id, "version": assessment.methodology_version},
+        "cycle_year": assessment.cycle_year,
+        "status": assessment.status,
+        "author": author.email if author else None,
+        "review_comment": assessment.review_comment,
+        "version": assessment.version,
+        "rating": rating,
+        "answers": [
+            {"indicator": r.indicator_id, "stage": r.stage, "value": r.value, "evidence": r.evidence, "note": r.note}
+            for r in rows
+        ],
+    }

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
 from ratings import audit
 from ratings.catalog import get_company
-from ratings.errors import Conflict, Invalid
+from ratings.errors import Conflict, Invalid, NotFound
 from ratings.models import ApiToken, User
+from ratings.types import utcnow
 
 ROLES = ("analyst", "reviewer", "company", "admin")
 
@@ -44,3 +47,36 @@ def issue_token(session: Session, *, user: User, actor: User | None = None) -> s
     session.add(row)
     audit.record(session, actor=actor, action="token.issue", entity=row)
     return token
+
+
+# Recording every use would turn each authenticated read into a write; a minute's precision is enough.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def authenticate(session: Session, token: str) -> User | None:
+    """The active user holding `token`, or None for an unknown or revoked one (callers answer alike)."""
+    digest = hash_token(token)
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+    # The lookup is by hash, so timing reveals nothing about the token; compare in constant time anyway.
+    if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked_at is not None:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
+        row.last_used_at = now
+        session.add(row)
+        session.commit()
+    return session.get(User, row.user_id)
+
+
+def revoke_tokens(session: Session, *, email: str, actor: User | None = None) -> int:
+    """Revoke every live token of a user; returns how many."""
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"No user has the email {email}.", code="user_not_found")
+    rows = session.exec(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+    for row in rows:
+        before = audit.snapshot(row)
+        row.revoked_at = utcnow()
+        session.add(row)
+        audit.record(session, actor=actor, action="token.revoke", entity=row, before=before)
+    return len(rows)

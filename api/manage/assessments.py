@@ -1,0 +1,143 @@
+"""Assessments: drafts with answers (analysts), the workflow, and publishing (reviewers)."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from scoring.engine import result_to_dict
+
+from api import database
+from api.auth import BEARER_AUTH, current_user, roles
+from api.errors import ErrorSchema
+from api.manage import invalidate_after_writes
+from api.manage.concurrency import etag, expected_version
+from api.manage.schemas import AnswersReplace, AssessmentCreate, AssessmentOut, ReturnBody, WithdrawBody
+from ratings import assessments, publishing
+from ratings.db import transaction
+
+blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Assessments and publishing")
+invalidate_after_writes(blp)
+
+
+def documented(*extra, role="analyst"):
+    def decorate(view):
+        errors = ((401, "No token, or an unknown or revoked one"), (403, f"Not {role}"), (404, "Unknown assessment"), *extra)
+        for status, description in errors:
+            view = blp.alt_response(status, schema=ErrorSchema, description=description)(view)
+        return blp.doc(security=[BEARER_AUTH])(view)
+
+    return decorate
+
+
+def respond(session, assessment, status=200):
+    """The assessment with its ETag, so the next write can send it as If-Match."""
+    return assessments.describe(session, assessment), status, {"ETag": f'"{etag(assessment)}"'}
+
+
+@blp.route("/assessments")
+class Assessments(MethodView):
+    @roles("analyst")
+    @blp.arguments(AssessmentCreate)
+    @blp.response(201, AssessmentOut)
+    @documented((422, "Invalid fields"))
+    def post(self, body):
+        """Start a draft assessment of a company under a methodology."""
+        session = database.session()
+        with transaction(session):
+            draft = assessments.create_assessment(session, author=current_user(), **body)
+        return respond(session, draft, 201)
+
+
+@blp.route("/assessments/<int:assessment_id>")
+class Assessment(MethodView):
+    @roles("analyst", "reviewer")
+    @blp.response(200, AssessmentOut)
+    @documented(role="analyst or reviewer")
+    def get(self, assessment_id):
+        """The assessment with its answers, evidence and notes; the ETag to send back as If-Match."""
+        session = database.session()
+        return respond(session, assessments.get_assessment(session, assessment_id))
+
+
+@blp.route("/assessments/<int:assessment_id>/answers")
+class Answers(MethodView):
+    @roles("analyst")
+    @blp.arguments(AnswersReplace)
+    @blp.response(200, AssessmentOut)
+    @documented((409, "Not a draft"), (412, "Stale If-Match"), (422, "Invalid answers, each named; nothing saved"),
+                (428, "If-Match missing"))
+    def put(self, body, assessment_id):
+        """Replace every answer of a draft (the answers-file shape); needs If-Match."""
+        version = expected_version(assessment_id)
+        session = database.session()
+        with transaction(session):
+            draft = assessments.replace_answers(
+                session, assessment_id, entries=body["answers"], expected_version=version, actor=current_user()
+            )
+        return respond(session, draft)
+
+
+@blp.route("/assessments/<int:assessment_id>/preview")
+class Preview(MethodView):
+    @roles("analyst", "reviewer")
+    @blp.response(200)
+    @documented(role="analyst or reviewer")
+    def get(self, assessment_id):
+        """The live score, grade, breakdown and roadmap of the assessment as it stands."""
+        return result_to_dict(assessments.preview(database.session(), assessment_id))
+
+
+def _step(assessment_id, move, **kwargs):
+    version = expected_version(assessment_id)
+    session = database.session()
+    with transaction(session):
+        moved = move(session, assessment_id, actor=current_user(), expected_version=version, **kwargs)
+    return respond(session, moved)
+
+
+@blp.route("/assessments/<int:assessment_id>/submit")
+class Submit(MethodView):
+    @roles("analyst")
+    @blp.response(200, AssessmentOut)
+    @documented((409, "Not a draft"), (412, "Stale If-Match"), (428, "If-Match missing"))
+    def post(self, assessment_id):
+        """Submit a draft for review; needs If-Match."""
+        return _step(assessment_id, assessments.submit)
+
+
+@blp.route("/assessments/<int:assessment_id>/return")
+class Return(MethodView):
+    @roles("reviewer")
+    @blp.arguments(ReturnBody)
+    @blp.response(200, AssessmentOut)
+    @documented((409, "Not submitted"), (412, "Stale If-Match"), (428, "If-Match missing"), role="reviewer")
+    def post(self, body, assessment_id):
+        """Return a submitted assessment to draft with a comment; needs If-Match."""
+        return _step(assessment_id, assessments.return_to_draft, comment=body["comment"])
+
+
+@blp.route("/assessments/<int:assessment_id>/publish")
+class Publish(MethodView):
+    @roles("reviewer")
+    @blp.response(201)
+    @documented((403, "four_eyes: the author cannot publish"), (409, "Not submitted"), role="reviewer")
+    def post(self, assessment_id):
+        """Score and publish a submitted assessment as an immutable rating (never the author's own)."""
+        session = database.session()
+        with transaction(session):
+            rating = publishing.publish(session, assessment_id, reviewer=current_user())
+        return {"rating": rating.id, "grade": rating.grade, "score": round(rating.score, 1), "scale": rating.scale}
+
+
+@blp.route("/ratings/<int:rating_id>/withdraw")
+class Withdraw(MethodView):
+    @roles("admin")
+    @blp.arguments(WithdrawBody)
+    @blp.response(200)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown rating")
+    @blp.alt_response(409, schema=ErrorSchema, description="Already withdrawn")
+    @blp.doc(security=[BEARER_AUTH])
+    def post(self, body, rating_id):
+        """Withdraw a rating with a reason: it leaves public lookups and stays in the history."""
+        session = database.session()
+        with transaction(session):
+            withdrawal = publishing.withdraw(session, rating_id, reason=body["reason"], actor=current_user())
+        return {"rating": rating_id, "withdrawn_at": withdrawal.withdrawn_at.isoformat(), "reason": withdrawal.reason}

@@ -1,0 +1,30 @@
+"""Optimistic concurrency for assessments: ETags carry the version; writes must send If-Match."""
+
+from __future__ import annotations
+
+import re
+
+from flask import request
+from flask_smorest import abort
+
+from ratings.models import Assessment
+
+_TAG = re.compile(r"assessment-(\d+)-v(\d+)")
+
+
+def etag(assessment: Assessment) -> str:
+    return f"assessment-{assessment.id}-v{assessment.version}"
+
+
+def expected_version(assessment_id: int) -> int | None:
+    """The version the client read (from If-Match); 428 without one, 412 for another assessment's."""
+    if not request.if_match:
+        abort(428, code="precondition_required",
+              message="Send If-Match with the ETag you read, so no one else's change is overwritten.")
+    if request.if_match.star_tag:
+        return None
+    for tag in request.if_match.as_set():
+        match = _TAG.fullmatch(tag)
+        if match and int(match.group(1)) == assessment_id:
+            return int(match.group(2))
+    abort(412, code="stale_version", message="The If-Match ETag is not this assessment's current one; fetch it again.")
