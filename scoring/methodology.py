@@ -1,0 +1,372 @@
+"""The methodology model and its loader: what is asked, how answers weigh, where the grade bands sit.
+
+A methodology file is checked in full when it is loaded, so the engine can trust every methodology it
+is handed. Each refusal names the file, the item and the rule broken.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+SCALES = ("standard", "high_risk")
+ANSWER_TYPES = ("choice", "percent")
+NOT_APPLICABLE = "na"  # the answer value that takes an indicator out of every denominator
+# Float sums can land a hair below a threshold the exact arithmetic reaches: percents 36, 48 and 6
+# average to 30, but compute as 29.999999999999996. Within this much, a score counts as reaching it.
+GRADE_TOLERANCE = 1e-9
+
+
+class MethodologyError(ValueError):
+    """A methodology file breaks a rule; the message names the file, the item and the rule."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    type: str  # "choice" or "percent"
+    options: Mapping[str, float] | None  # choice: option name -> value in [0, 1]; percent: None
+
+    def __hash__(self) -> int:
+        # Written by hand because the options mapping is not hashable; frozenset keeps it order-free,
+        # like the equality it must agree with.
+        return hash((self.type, None if self.options is None else frozenset(self.options.items())))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    text: str
+    guidance: str
+    weight: float
+    staged: bool
+    answer: AnswerSpec
+    category_id: str
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    weight: float
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class Methodology:
+    id: str
+    name: str
+    version: str
+    stages: tuple[Stage, ...]
+    categories: tuple[Category, ...]
+    grades: Mapping[str, tuple[tuple[str, float], ...]]  # scale -> ((letter, threshold), ...) best first
+    description: str = ""
+
+    def __hash__(self) -> int:
+        # Equal methodologies share id and version, so this agrees with equality and stays cheap.
+        return hash((self.id, self.version))
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        return self._indicators_by_id.get(indicator_id)
+
+    def grade_for(self, score: float, scale: str) -> str:
+        """The first band, in file order, whose threshold <= score (unrounded, up to GRADE_TOLERANCE)."""
+        if scale not in self._ascending_bands:
+            raise ValueError(f"methodology {self.id!r} has no grade scale {scale!r}; known: {', '.join(SCALES)}")
+        if not score >= 0:  # also catches NaN, which would otherwise fall through to some band
+            raise ValueError(f"cannot grade score {score!r}: scores run from 0 to 100")
+        thresholds, letters = self._ascending_bands[scale]
+        # Thresholds strictly descend and end at 0, so "first band <= score" is the highest threshold
+        # <= score, which bisect finds without walking every band.
+        return letters[bisect_right(thresholds, score + GRADE_TOLERANCE) - 1]
+
+    @cached_property
+    def _indicators_by_id(self) -> dict[str, Indicator]:
+        return {i.id: i for c in self.categories for i in c.indicators}
+
+    @cached_property
+    def _ascending_bands(self) -> dict[str, tuple[list[float], list[str]]]:
+        return {
+            scale: ([t for _, t in reversed(bands)], [letter for letter, _ in reversed(bands)])
+            for scale, bands in self.grades.items()
+        }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_methodologies(directory: str | Path) -> dict[str, Methodology]:
+    """Every *.json methodology in the directory, keyed by id; the same id in two files is refused."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"methodology directory {str(directory)!r} does not exist")
+    found: dict[str, Methodology] = {}
+    files: dict[str, Path] = {}
+    for path in sorted(directory.glob("*.json")):
+        methodology = load_methodology(path)
+        if methodology.id in found:
+            raise MethodologyError(
+                f"{path}: methodology {methodology.id!r}: duplicate methodology id "
+                f"(already defined in {files[methodology.id]})"
+            )
+        found[methodology.id] = methodology
+        files[methodology.id] = path
+    return found
+
+
+def load_methodology(path: str | Path) -> Methodology:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise MethodologyError(f"{path}: file: not valid JSON ({error})") from None
+    return parse_methodology(data, source=str(path))
+
+
+def parse_methodology(data: dict, source: str = "<memory>") -> Methodology:
+    return _Parser(source).methodology(data)
+
+
+class _Parser:
+    """Reads one methodology document; every check raises MethodologyError naming the item and rule."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, item: str, rule: str) -> MethodologyError:
+        return MethodologyError(f"{self.source}: {item}: {rule}")
+
+    def field(self, obj: dict, key: str, kind: str, item: str, required: bool = True) -> Any:
+        if key not in obj:
+            if required:
+                raise self.fail(item, f"missing required field {key!r}")
+            return None
+        value = obj[key]
+        if not _is_kind(value, kind):
+            raise self.fail(item, f"field {key!r} must be {_KIND_NAMES[kind]}, got {_describe(value)}")
+        return value
+
+    def weight(self, obj: dict, item: str) -> float:
+        weight = self.field(obj, "weight", "number", item)
+        if weight <= 0:
+            raise self.fail(item, f"weight must be positive, got {weight}")
+        return weight
+
+    def methodology(self, data: Any) -> Methodology:
+        item = "methodology"
+        if not isinstance(data, dict):
+            raise self.fail(item, f"the document must be a JSON object, got {_describe(data)}")
+        methodology_id = self.field(data, "id", "text", item)
+        item = f"methodology {methodology_id!r}"
+        name = self.field(data, "name", "text", item)
+        version = self.field(data, "version", "text", item)
+        description = self.field(data, "description", "string", item, required=False) or ""
+        stages = self.stages(self.field(data, "stages", "list", item))
+        categories = self.categories(self.field(data, "categories", "list", item), stages)
+        grades = self.grades(self.field(data, "grades", "object", item))
+        return Methodology(methodology_id, name, version, stages, categories, grades, description)
+
+    def stages(self, raw: list) -> tuple[Stage, ...]:
+        stages: list[Stage] = []
+        for position, entry in enumerate(raw, start=1):
+            item = self.entry_item("stage", entry, position)
+            stage = Stage(
+                id=self.field(entry, "id", "text", item),
+                name=self.field(entry, "name", "text", item),
+                weight=self.weight(entry, item),
+            )
+            if any(s.id == stage.id for s in stages):
+                raise self.fail(item, "duplicate stage id")
+            stages.append(stage)
+        return tuple(stages)
+
+    def categories(self, raw: list, stages: tuple[Stage, ...]) -> tuple[Category, ...]:
+        if not raw:
+            raise self.fail("categories", "a methodology needs at least one category")
+        categories: list[Category] = []
+        seen_indicators: dict[str, str] = {}  # indicator id -> its category: ids are unique file-wide
+        for position, entry in enumerate(raw, start=1):
+            item = self.entry_item("category", entry, position)
+            category_id = self.field(entry, "id", "text", item)
+            if any(c.id == category_id for c in categories):
+                raise self.fail(item, "duplicate category id")
+            name = self.field(entry, "name", "text", item)
+            weight = self.weight(entry, item)
+            raw_indicators = self.field(entry, "indicators", "list", item)
+            if not raw_indicators:
+                raise self.fail(item, "a category needs at least one indicator")
+            indicators = []
+            for i_position, i_entry in enumerate(raw_indicators, start=1):
+                indicator = self.indicator(i_entry, i_position, category_id, stages)
+                if indicator.id in seen_indicators:
+                    raise self.fail(
+                        f"indicator {indicator.id!r} in category {category_id!r}",
+                        f"duplicate indicator id (indicator ids are unique across the file; "
+                        f"first used in category {seen_indicators[indicator.id]!r})",
+                    )
+                seen_indicators[indicator.id] = category_id
+                indicators.append(indicator)
+            categories.append(Category(category_id, name, weight, tuple(indicators)))
+        return tuple(categories)
+
+    def indicator(self, entry: Any, position: int, category_id: str, stages: tuple[Stage, ...]) -> Indicator:
+        item = self.entry_item("indicator", entry, position, f" in category {category_id!r}")
+        indicator_id = self.field(entry, "id", "text", item)
+        text = self.field(entry, "text", "text", item)
+        guidance = self.field(entry, "guidance", "string", item, required=False) or ""
+        weight = self.weight(entry, item)
+        staged = self.field(entry, "staged", "bool", item, required=False) or False
+        if staged and not stages:
+            raise self.fail(item, "staged indicator in a methodology without stages")
+        answer = self.answer_spec(self.field(entry, "answer", "object", item), item)
+        return Indicator(indicator_id, text, guidance, weight, staged, answer, category_id)
+
+    def answer_spec(self, raw: dict, indicator_item: str) -> AnswerSpec:
+        item = f"{indicator_item} answer"
+        answer_type = self.field(raw, "type", "text", item)
+        if answer_type not in ANSWER_TYPES:
+            raise self.fail(item, f"unknown answer type {answer_type!r} (known: {', '.join(ANSWER_TYPES)})")
+        if answer_type == "percent":
+            if raw.get("options") is not None:
+                raise self.fail(item, "a percent answer takes no options")
+            return AnswerSpec("percent", None)
+        options = self.field(raw, "options", "object", item)
+        if not options:
+            raise self.fail(item, "a choice answer needs at least one option")
+        for option, value in options.items():
+            if not option.strip():
+                raise self.fail(item, "option names must be non-empty")
+            if option.strip().lower() == NOT_APPLICABLE:
+                raise self.fail(item, f"option name {option!r} is reserved for 'not applicable'")
+            if not _is_kind(value, "number") or not 0 <= value <= 1:
+                raise self.fail(item, f"option {option!r} must have a value between 0 and 1, got {_describe(value)}")
+        return AnswerSpec("choice", MappingProxyType(dict(options)))
+
+    def grades(self, raw: dict) -> Mapping[str, tuple[tuple[str, float], ...]]:
+        for scale in SCALES:
+            if scale not in raw:
+                raise self.fail("grades", f"missing the {scale!r} scale (every methodology needs {' and '.join(SCALES)})")
+        for scale in raw:
+            if scale not in SCALES:
+                raise self.fail(f"grades.{scale}", f"unknown scale (known: {', '.join(SCALES)})")
+        scales = {scale: self.bands(scale, raw[scale]) for scale in SCALES}
+        standard, high_risk = scales["standard"], scales["high_risk"]
+        if [letter for letter, _ in standard] != [letter for letter, _ in high_risk]:
+            raise self.fail("grades", "the standard and high_risk scales must have the same grade letters in the same order")
+        for (letter, t_standard), (_, t_high) in zip(standard, high_risk):
+            # Otherwise sourcing from listed places could earn a better grade than not doing so.
+            if t_high < t_standard:
+                raise self.fail(
+                    f"grades.high_risk band {letter!r}",
+                    f"threshold {t_high} is below the standard scale's {t_standard}; high_risk bands must be at least as strict",
+                )
+        return MappingProxyType(scales)
+
+    def bands(self, scale: str, raw: Any) -> tuple[tuple[str, float], ...]:
+        item = f"grades.{scale}"
+        if not isinstance(raw, list) or not raw:
+            raise self.fail(item, f"must be a non-empty list of [letter, threshold] bands, got {_describe(raw)}")
+        bands: list[tuple[str, float]] = []
+        for position, band in enumerate(raw, start=1):
+            band_item = f"{item} band #{position}"
+            if not (isinstance(band, list) and len(band) == 2 and _is_kind(band[0], "text") and _is_kind(band[1], "number")):
+                raise self.fail(band_item, f"a band is [letter, threshold], got {_describe(band)}")
+            letter, threshold = band
+            if any(letter == seen for seen, _ in bands):
+                raise self.fail(band_item, f"duplicate grade letter {letter!r}")
+            if not 0 <= threshold <= 100:
+                raise self.fail(band_item, f"threshold {threshold} is outside 0..100")
+            if bands and threshold >= bands[-1][1]:
+                raise self.fail(band_item, f"thresholds must be strictly descending ({threshold} after {bands[-1][1]})")
+            bands.append((letter, threshold))
+        if bands[-1][1] != 0:
+            raise self.fail(item, f"the last band must have threshold 0 so every score gets a grade, got {bands[-1][1]}")
+        return tuple(bands)
+
+    def entry_item(self, kind: str, entry: Any, position: int, suffix: str = "") -> str:
+        """How to name a list entry: by its id when it has a usable one, else by position."""
+        if not isinstance(entry, dict):
+            raise self.fail(f"{kind} #{position}{suffix}", f"must be a JSON object, got {_describe(entry)}")
+        entry_id = entry.get("id")
+        return f"{kind} {entry_id!r}{suffix}" if _is_kind(entry_id, "text") else f"{kind} #{position}{suffix}"
+
+
+_KIND_NAMES = {
+    "text": "a non-empty string",
+    "string": "a string",
+    "number": "a finite number",
+    "bool": "true or false",
+    "list": "a list",
+    "object": "an object",
+}
+
+
+def _is_kind(value: Any, kind: str) -> bool:
+    if kind == "text":
+        return isinstance(value, str) and bool(value.strip())
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "number":  # bool is an int subclass; a weight of true is a mistake, not 1
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "list":
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value) if isinstance(value, (str, int, float, bool, type(None), list, dict)) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ---------------------------------------------------------------------------------------------------
+# Serialising
+
+
+def methodology_to_dict(m: Methodology) -> dict:
+    """The methodology in the file's own shape (JSON-ready), so an app can explain each indicator."""
+    return {
+        "id": m.id,
+        "name": m.name,
+        "version": m.version,
+        "description": m.description,
+        "stages": [{"id": s.id, "name": s.name, "weight": s.weight} for s in m.stages],
+        "categories": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "weight": c.weight,
+                "indicators": [_indicator_to_dict(i) for i in c.indicators],
+            }
+            for c in m.categories
+        ],
+        "grades": {scale: [[letter, threshold] for letter, threshold in bands] for scale, bands in m.grades.items()},
+    }
+
+
+def _indicator_to_dict(i: Indicator) -> dict:
+    answer: dict[str, Any] = {"type": i.answer.type}
+    if i.answer.options is not None:
+        answer["options"] = dict(i.answer.options)
+    return {
+        "id": i.id,
+        "text": i.text,
+        "guidance": i.guidance,
+        "weight": i.weight,
+        "staged": i.staged,
+        "answer": answer,
+    }
