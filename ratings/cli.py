@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from tqdm import tqdm
 from scoring.engine import result_to_dict, score
 from scoring.inputs import InputError, parse_answers_document
 from scoring.methodology import MethodologyError, load_methodology
 from sqlmodel import Session
 
-from ratings import datafiles, demo, migrations, users
+from ratings import datafiles, demo, imports, migrations, users
 from ratings.db import DEFAULT_DATABASE_URL, database_ready, make_engine, transaction
 from ratings.errors import DomainError
 
@@ -56,6 +58,37 @@ def demo_load(database_url: str) -> None:
         written = demo.load_demo(session)
     summary = ", ".join(f"{count} {kind}" for kind, count in sorted(written.items())) or "nothing new"
     click.echo(f"Demo data loaded: {summary}.")
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--kind", type=click.Choice(sorted(imports.CSV_COLUMNS)), default=None,
+              help="What a CSV file holds (default: its name, e.g. products.csv). JSON files say it themselves.")
+@database_option
+def import_command(path: str, kind: str | None, database_url: str) -> None:
+    """Import companies, brands, products, GS1 prefixes, sourcing or answers (all or nothing)."""
+    file = Path(path)
+    with _domain_errors():
+        rows = _read_import(file, kind)
+        with _session(database_url) as session, transaction(session), tqdm(
+            total=2 * len(rows), unit="row", desc=f"Importing {file.name}", disable=len(rows) < 10_000
+        ) as bar:
+            report = imports.run_import(session, rows, progress=bar.update)
+    for section, outcomes in report.as_dict().items():
+        click.echo(f"{section}: " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())))
+
+
+def _read_import(file: Path, kind: str | None) -> list:
+    text = file.read_text(encoding="utf-8-sig")
+    if file.suffix.lower() == ".json":
+        try:
+            return imports.rows_from_json(json.loads(text))
+        except json.JSONDecodeError as error:
+            raise click.ClickException(f"{file} is not valid JSON: {error}") from None
+    kind = kind or file.stem
+    if kind not in imports.CSV_COLUMNS:
+        raise click.ClickException(f"Say what {file.name} holds with --kind ({', '.join(sorted(imports.CSV_COLUMNS))}).")
+    return imports.rows_from_csv(text, kind)
 
 
 @main.group("users")
@@ -139,16 +172,16 @@ def _session(database_url: str) -> Session:
     return Session(make_engine(database_url), expire_on_commit=False)
 
 
-class _domain_errors:
-    """Show a domain error as one line and exit 1, instead of a traceback."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, _tb):
-        if exc is not None and isinstance(exc, DomainError):
-            click.echo(f"Error ({exc.code}): {exc.message}", err=True)
-            if exc.errors:
-                click.echo(f"  {exc.errors}", err=True)
-            sys.exit(1)
-        return False
+@contextmanager
+def _domain_errors():
+    """Show a domain error as lines a person can act on and exit 1, instead of a traceback."""
+    try:
+        yield
+    except DomainError as error:
+        click.echo(f"Error ({error.code}): {error.message}", err=True)
+        rows = (error.errors or {}).get("rows")
+        for row in rows or []:
+            click.echo(f"  {row['where']}: {row['field']}: {row['reason']}", err=True)
+        if error.errors and not rows:
+            click.echo(f"  {error.errors}", err=True)
+        sys.exit(1)

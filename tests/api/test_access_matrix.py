@@ -28,6 +28,7 @@ ROUTES = [
     ("GET", "/v1/portal/scorecard", None, {"company"}),
     ("POST", "/v1/portal/replies", {"rating": 1, "text": "Hello"}, {"company"}),
     ("POST", "/v1/replies/1/accept", None, {"reviewer"}),
+    ("POST", "/v1/imports", {"industries": [{"slug": "toys", "name": "Toys"}]}, {"analyst"}),
 ]
 
 

@@ -154,3 +154,25 @@ def test_invalid_answers_are_each_named_and_nothing_is_saved(database_url, app_f
     assert body["code"] == "invalid_answers"
     assert {p["index"] for p in body["errors"]["answers"]} == {0, 1, 2}
     assert client.get(f"/v1/assessments/{created.get_json()['id']}", headers=analyst).get_json()["answers"] == []
+
+
+def test_bulk_import_over_http_is_all_or_nothing_and_idempotent(database_url, app_factory):
+    tokens = make_people(database_url)
+    client = app_factory().test_client()
+    analyst = auth(tokens["analyst"])
+    document = {"companies": [{"slug": "nordvik", "name": "Nordvik"}],
+                "brands": [{"slug": "nordvik", "name": "Nordvik", "company": "nordvik", "industry": "apparel"}]}
+    first = client.post("/v1/imports", json=document, headers=analyst)
+    assert first.status_code == 200 and first.get_json()["counts"]["brands"]["created"] == 1
+    again = client.post("/v1/imports", json=document, headers=analyst).get_json()
+    assert again["counts"]["brands"] == {"unchanged": 1}
+    csv = "gtin,name,brand\n4006381333931,Sweater,nordvik\n4006381333932,Broken,nordvik\n"
+    bad = client.post("/v1/imports?kind=products", data=csv, content_type="text/csv", headers=analyst)
+    assert bad.status_code == 422
+    assert [r["where"] for r in bad.get_json()["errors"]["rows"]] == ["line 3"]
+    assert client.get("/v1/barcodes/4006381333931").status_code == 404  # nothing written
+    good = client.post("/v1/imports?kind=products", data=csv.splitlines(True)[0] + csv.splitlines(True)[1],
+                       content_type="text/csv", headers=analyst)
+    assert good.status_code == 200
+    assert client.get("/v1/barcodes/4006381333931").get_json()["brand"]["slug"] == "nordvik"
+    assert client.post("/v1/imports", data="{nope", content_type="application/json", headers=analyst).status_code == 400

@@ -1,0 +1,49 @@
+"""POST /v1/imports: bulk import (analysts), all or nothing, every bad row named."""
+
+import marshmallow as ma
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from api import database
+from api.auth import BEARER_AUTH, current_user, roles
+from api.errors import ErrorSchema
+from api.manage import invalidate_after_writes
+from ratings import imports
+from ratings.db import transaction
+
+blp = Blueprint("imports", __name__, url_prefix="/v1", description="Bulk import")
+invalidate_after_writes(blp)
+
+
+class ImportQuery(ma.Schema):
+    kind = ma.fields.String(load_default=None, validate=ma.validate.OneOf(sorted(imports.CSV_COLUMNS)),
+                            metadata={"description": "what a text/csv body holds; a JSON body says it itself"})
+
+
+@blp.route("/imports")
+class Imports(MethodView):
+    @roles("analyst")
+    @blp.arguments(ImportQuery, location="query", as_kwargs=True)
+    @blp.response(200)
+    @blp.alt_response(401, schema=ErrorSchema, description="No token, or an unknown or revoked one")
+    @blp.alt_response(403, schema=ErrorSchema, description="Not an analyst")
+    @blp.alt_response(400, schema=ErrorSchema, description="The body is neither JSON nor CSV")
+    @blp.alt_response(422, schema=ErrorSchema, description="Invalid rows, each named in errors.rows; nothing written")
+    @blp.doc(security=[BEARER_AUTH], requestBody={"required": True, "content": {
+        "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}}})
+    def post(self, kind):
+        """Import a JSON document (the demo catalog's shape) or a CSV file of one kind; re-running changes nothing."""
+        if request.mimetype == "text/csv":
+            if kind is None:
+                abort(400, code="kind_required", message="Say what the CSV holds with ?kind=.")
+            rows = imports.rows_from_csv(request.get_data(as_text=True), kind)
+        else:
+            document = request.get_json(silent=True)
+            if document is None:
+                abort(400, code="bad_request", message="Send the import as JSON (application/json) or CSV (text/csv).")
+            rows = imports.rows_from_json(document)
+        session = database.session()
+        with transaction(session):
+            report = imports.run_import(session, rows, actor=current_user())
+        return {"rows": len(rows), "counts": report.as_dict()}

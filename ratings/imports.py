@@ -1,0 +1,456 @@
+"""Bulk import of companies, brands, products, GS1 prefixes, sourcing and assessment answers.
+
+Everything is validated first and every bad row is reported (where, field, reason); nothing is
+written unless every row is valid, and then all of it is written in the caller's one transaction.
+Rows are matched by natural keys (slug, GTIN, prefix), so re-running the same file changes nothing.
+Products are written in chunks with multi-row statements: imports run to millions of rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import pycountry
+from sqlalchemy import insert, update
+from sqlmodel import Session, select
+
+from ratings import assessments, datafiles
+from ratings.barcodes import parse_barcode
+from ratings.errors import DomainError, Invalid
+from ratings.models import Assessment, AuditEvent, Brand, Company, Gs1Prefix, Industry, Product, Sourcing, User
+from ratings.types import utcnow
+
+SECTIONS = ("industries", "companies", "gs1_prefixes", "sourcing", "brands", "products", "answers")
+# CSV: one kind of row per file; the required columns, then the optional ones.
+CSV_COLUMNS = {
+    "companies": (("slug", "name"), ("country", "website", "parent")),
+    "brands": (("slug", "name", "company"), ("industry", "aliases")),  # aliases separated by "|"
+    "products": (("gtin", "name", "brand"), ()),
+    "gs1_prefixes": (("company", "prefix"), ()),
+    "sourcing": (("company", "stage"), ("good", "country", "disclosed")),
+    "answers": (("company", "cycle_year", "indicator", "value"),
+                ("methodology", "stage", "evidence_url", "evidence_type", "note")),
+}
+CHUNK = 5_000
+MAX_ERRORS = 1_000  # enough to fix a file; more would only bury the first ones
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PREFIX = re.compile(r"[0-9]{4,12}")
+
+
+@dataclass(frozen=True)
+class Row:
+    section: str
+    where: str  # "line 12" of a CSV file, "products[11]" of a JSON one
+    data: dict[str, Any]
+
+
+@dataclass
+class Report:
+    counts: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+
+    def count(self, section: str, outcome: str, n: int = 1) -> None:
+        self.counts[section][outcome] += n
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {section: dict(outcomes) for section, outcomes in self.counts.items()}
+
+    @property
+    def changed(self) -> bool:
+        return any(o.get("created") or o.get("updated") for o in self.as_dict().values())
+
+
+# --- reading files ------------------------------------------------------------------------------
+
+def rows_from_json(document: Any) -> list[Row]:
+    """The demo catalog's shape; companies may nest their gs1_prefixes and sourcing."""
+    if not isinstance(document, dict) or not set(document) <= {*SECTIONS, "methodology", "assessments"}:
+        raise Invalid(f"An import document is a JSON object with some of: {', '.join(SECTIONS)}.", code="invalid_import")
+    rows: list[Row] = []
+    for section in ("industries", "companies", "gs1_prefixes", "sourcing", "brands", "products", "answers"):
+        for index, item in enumerate(_list(document, section)):
+            where = f"{section}[{index}]"
+            if section == "companies" and isinstance(item, dict):
+                for n, prefix in enumerate(item.get("gs1_prefixes") or []):
+                    rows.append(Row("gs1_prefixes", f"{where}.gs1_prefixes[{n}]", {"company": item.get("slug"), "prefix": prefix}))
+                for n, record in enumerate(item.get("sourcing") or []):
+                    data = {**record, "company": item.get("slug")} if isinstance(record, dict) else record
+                    rows.append(Row("sourcing", f"{where}.sourcing[{n}]", data))
+                item = {k: v for k, v in item.items() if k not in ("gs1_prefixes", "sourcing")}
+            rows.append(Row(section, where, item))
+    for index, assessment in enumerate(_list(document, "assessments")):  # the assessments-file shape
+        if not isinstance(assessment, dict):
+            rows.append(Row("answers", f"assessments[{index}]", assessment))
+            continue
+        base = {"company": assessment.get("company"), "cycle_year": assessment.get("cycle_year"),
+                "methodology": assessment.get("methodology") or document.get("methodology") or datafiles.DEFAULT_METHODOLOGY}
+        for n, answer in enumerate(assessment.get("answers") or []):
+            rows.append(Row("answers", f"assessments[{index}].answers[{n}]", {**base, **answer} if isinstance(answer, dict) else answer))
+    # Reorder so references point backwards: sourcing and prefixes after all companies, etc.
+    return sorted(rows, key=lambda row: SECTIONS.index(row.section))
+
+
+def rows_from_csv(text: str, kind: str) -> list[Row]:
+    """One kind of row per CSV file, with a header naming the columns (see CSV_COLUMNS)."""
+    if kind not in CSV_COLUMNS:
+        raise Invalid(f"CSV kind must be one of {', '.join(CSV_COLUMNS)}.", code="invalid_import")
+    reader = csv.DictReader(io.StringIO(text))
+    missing = set(CSV_COLUMNS[kind][0]) - set(reader.fieldnames or ())
+    if missing:
+        raise Invalid(f"The CSV header lacks {', '.join(sorted(missing))}.", code="invalid_import")
+    return [Row(kind, f"line {reader.line_num}", _from_csv_cells(kind, cells)) for cells in reader]
+
+
+def _from_csv_cells(kind: str, cells: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in cells.items() if k}
+    if kind == "brands":
+        data["aliases"] = [a.strip() for a in (data.get("aliases") or "").split("|") if a.strip()]
+    if kind == "sourcing":
+        data["disclosed"] = (data.get("disclosed") or "true").lower() not in ("false", "no", "0")
+    if kind == "answers":
+        data["value"] = _number_or_text(data.get("value"))
+        if data.get("evidence_url"):
+            data["evidence"] = [{"url": data["evidence_url"], "source_type": data.get("evidence_type") or "public"}]
+        data.pop("evidence_url", None), data.pop("evidence_type", None)
+    return data
+
+
+def _number_or_text(value: str | None) -> Any:
+    """CSV cells are text: '62.5' is a percent, 'yes' an option, 'na' not applicable."""
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return value
+
+
+def _list(document: dict, key: str) -> list:
+    value = document.get(key) or []
+    if not isinstance(value, list):
+        raise Invalid(f"'{key}' must be a list.", code="invalid_import")
+    return value
+
+
+# --- validating and writing ---------------------------------------------------------------------
+
+def run_import(
+    session: Session, rows: list[Row], *, actor: User | None = None, progress: Callable[[int], None] | None = None
+) -> Report:
+    """Check every row, then write them all; Invalid (naming each bad row) writes nothing."""
+    plan = _Plan(session)
+    errors = plan.check(rows, progress)
+    if errors:
+        shown = errors[:MAX_ERRORS]
+        raise Invalid(
+            f"{len(errors)} row(s) are invalid; nothing was imported. First: {shown[0]['where']}: {shown[0]['field']}: {shown[0]['reason']}",
+            code="invalid_import",
+            errors={"rows": shown, "total": len(errors)},
+        )
+    report = plan.write(progress)
+    if report.changed:  # one event for the whole import: a row-by-row trail would dwarf the catalog
+        session.add(AuditEvent(actor_id=actor.id if actor else None, action="import", entity_type="Import",
+                               entity_id="-", after=report.as_dict()))
+        session.flush()
+    return report
+
+
+class _Plan:
+    """What the import will do, built while checking, so writing needs no second look at the rows."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.errors: list[dict[str, Any]] = []
+        self.industries = {i.slug: i for i in session.exec(select(Industry))}
+        self.companies = {c.slug: c for c in session.exec(select(Company))}
+        self.brand_ids = dict(session.exec(select(Brand.slug, Brand.id)).all())
+        self.by_section: dict[str, list[Row]] = defaultdict(list)
+        self.stages = datafiles.known_stages()
+        self.new = {"industries": set(), "companies": set(), "brands": set()}
+        self.gtins: dict[str, str] = {}  # gtin -> where first seen
+        self.prefixes: dict[str, str] = dict(  # prefix -> company slug, the database's then this import's
+            session.exec(select(Gs1Prefix.prefix, Company.slug).join(Company, Company.id == Gs1Prefix.company_id)).all()
+        )
+        self.answer_groups: dict[tuple, list[tuple[Row, dict]]] = defaultdict(list)
+
+    # checking
+
+    def fail(self, row: Row, field: str, reason: str) -> None:
+        self.errors.append({"where": row.where, "section": row.section, "field": field, "reason": reason})
+
+    def check(self, rows: list[Row], progress) -> list[dict[str, Any]]:
+        for count, row in enumerate(rows, 1):
+            if not isinstance(row.data, dict):
+                self.fail(row, "row", "must be an object")
+            else:
+                getattr(self, f"_check_{row.section}")(row, row.data)
+                self.by_section[row.section].append(row)
+            if progress and count % CHUNK == 0:
+                progress(CHUNK)
+        self._check_answer_groups()
+        return self.errors
+
+    def _known(self, kind: str, slug: Any) -> bool:
+        existing = {"industries": self.industries, "companies": self.companies, "brands": self.brand_ids}[kind]
+        return isinstance(slug, str) and (slug in existing or slug in self.new[kind])
+
+    def _slug_and_name(self, row: Row, data: dict, kind: str) -> bool:
+        ok = True
+        if not isinstance(data.get("slug"), str) or not _SLUG.fullmatch(data["slug"]) or len(data["slug"]) > 120:
+            self.fail(row, "slug", "lowercase letters, digits and single hyphens are required (the natural key)")
+            ok = False
+        if not isinstance(data.get("name"), str) or not 1 <= len(data["name"].strip()) <= 200:
+            self.fail(row, "name", "1 to 200 characters")
+            ok = False
+        if ok and data["slug"] in self.new[kind]:
+            self.fail(row, "slug", f"{data['slug']!r} appears twice in this import")
+            ok = False
+        return ok
+
+    def _check_industries(self, row: Row, data: dict) -> None:
+        if self._slug_and_name(row, data, "industries"):
+            self.new["industries"].add(data["slug"])
+
+    def _check_companies(self, row: Row, data: dict) -> None:
+        self._country(row, data.get("country"), required=False)
+        parent = data.get("parent")
+        if parent is not None and (parent == data.get("slug") or not isinstance(parent, str)):
+            self.fail(row, "parent", "a company cannot be its own parent")
+        if self._slug_and_name(row, data, "companies"):
+            self.new["companies"].add(data["slug"])
+
+    def _check_gs1_prefixes(self, row: Row, data: dict) -> None:
+        company, prefix = data.get("company"), data.get("prefix")
+        if not self._known("companies", company):
+            self.fail(row, "company", f"unknown company {company!r}")
+        if not isinstance(prefix, str) or not _PREFIX.fullmatch(prefix):
+            self.fail(row, "prefix", "4 to 12 digits")
+        elif self.prefixes.setdefault(prefix, company) != company:
+            self.fail(row, "prefix", f"{prefix} is registered to {self.prefixes[prefix]}")
+
+    def _check_sourcing(self, row: Row, data: dict) -> None:
+        if not self._known("companies", data.get("company")):
+            self.fail(row, "company", f"unknown company {data.get('company')!r}")
+        if data.get("stage") not in self.stages:
+            self.fail(row, "stage", f"one of {', '.join(sorted(self.stages))}")
+        if data.get("disclosed", True) is not False:
+            if not isinstance(data.get("good"), str) or not data["good"].strip():
+                self.fail(row, "good", "a disclosed record names the good")
+            self._country(row, data.get("country"), required=True)
+
+    def _check_brands(self, row: Row, data: dict) -> None:
+        if not self._known("companies", data.get("company")):
+            self.fail(row, "company", f"unknown company {data.get('company')!r}")
+        if data.get("industry") is not None and not self._known("industries", data.get("industry")):
+            self.fail(row, "industry", f"unknown industry {data.get('industry')!r}")
+        aliases = data.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and len(a) <= 200 for a in aliases):
+            self.fail(row, "aliases", "a list of names")
+        if self._slug_and_name(row, data, "brands"):
+            self.new["brands"].add(data["slug"])
+
+    def _check_products(self, row: Row, data: dict) -> None:
+        try:
+            gtin = parse_barcode(str(data.get("gtin") or "")).gtin
+        except DomainError as error:
+            self.fail(row, "gtin", error.message)
+        else:
+            first = self.gtins.setdefault(gtin, row.where)
+            if first != row.where:
+                self.fail(row, "gtin", f"GTIN {gtin} also appears at {first}")
+            data["_gtin"] = gtin
+        if not isinstance(data.get("name"), str) or not 1 <= len(data["name"].strip()) <= 300:
+            self.fail(row, "name", "1 to 300 characters")
+        if not self._known("brands", data.get("brand")):
+            self.fail(row, "brand", f"unknown brand {data.get('brand')!r}")
+
+    def _check_answers(self, row: Row, data: dict) -> None:
+        if not self._known("companies", data.get("company")):
+            self.fail(row, "company", f"unknown company {data.get('company')!r}")
+            return
+        year = data.get("cycle_year")
+        if isinstance(year, str) and year.isdigit():
+            year = int(year)
+        if not isinstance(year, int) or not 2000 <= year <= 2100:
+            self.fail(row, "cycle_year", "a year such as 2026")
+            return
+        method = data.get("methodology") or datafiles.DEFAULT_METHODOLOGY
+        if method not in datafiles.methodologies():
+            self.fail(row, "methodology", f"unknown methodology {method!r}")
+            return
+        entry = {k: data[k] for k in ("indicator", "stage", "value", "evidence", "note") if data.get(k) is not None}
+        self.answer_groups[(data["company"], method, year)].append((row, entry))
+
+    def _check_answer_groups(self) -> None:
+        for (company, method, year), entries in self.answer_groups.items():
+            existing = self._assessment(company, method, year)
+            if existing is not None and existing.status != "draft":
+                for row, _ in entries:
+                    self.fail(row, "cycle_year", f"the {year} assessment of {company} is {existing.status}; only drafts change")
+                continue
+            probe = Assessment(company_id=0, methodology_id=method, methodology_version=datafiles.methodology(method).version, cycle_year=year)
+            try:
+                assessments.parse_answers(probe, [{k: v for k, v in e.items() if k != "note"} for _, e in entries])
+            except Invalid as error:
+                for problem in error.errors["answers"]:
+                    row = entries[problem["index"]][0] if problem["index"] >= 0 else entries[0][0]
+                    self.fail(row, problem["field"], problem["reason"])
+
+    def _assessment(self, company: str, method: str, year: int) -> Assessment | None:
+        owner = self.companies.get(company)
+        if owner is None:
+            return None
+        return self.session.exec(
+            select(Assessment).where(Assessment.company_id == owner.id, Assessment.methodology_id == method,
+                                     Assessment.cycle_year == year).order_by(Assessment.id.desc())
+        ).first()
+
+    def _country(self, row: Row, code: Any, *, required: bool) -> None:
+        if code is None and not required:
+            return
+        if not isinstance(code, str) or pycountry.countries.get(alpha_2=code.upper()) is None:
+            self.fail(row, "country", "an ISO 3166-1 alpha-2 code such as 'BD'")
+
+    # writing
+
+    def write(self, progress) -> Report:
+        report = Report()
+        for section in SECTIONS:
+            rows = self.by_section.get(section, [])
+            if rows:
+                getattr(self, f"_write_{section}")(rows, report, progress)
+        return report
+
+    def _upsert(self, model, rows: list[Row], fields: Callable[[dict], dict], report: Report, section: str, known: dict):
+        now = utcnow()
+        for row in rows:
+            values = fields(row.data)
+            current = known.get(row.data["slug"])
+            if current is None:
+                current = model(slug=row.data["slug"], **values)
+                self.session.add(current)
+                known[row.data["slug"]] = current
+                report.count(section, "created")
+            elif any(getattr(current, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(current, key, value)
+                if hasattr(current, "updated_at"):
+                    current.updated_at = now
+                report.count(section, "updated")
+            else:
+                report.count(section, "unchanged")
+        self.session.flush()
+
+    def _write_industries(self, rows, report, progress):
+        self._upsert(Industry, rows, lambda d: {"name": d["name"].strip()}, report, "industries", self.industries)
+
+    def _write_companies(self, rows, report, progress):
+        fields = lambda d: {"name": d["name"].strip(), "country": (d.get("country") or "").upper() or None, "website": d.get("website")}
+        self._upsert(Company, rows, fields, report, "companies", self.companies)
+        for row in rows:  # parents once every company has an id
+            company, parent = self.companies[row.data["slug"]], row.data.get("parent")
+            parent_id = self.companies[parent].id if parent in self.companies else None
+            if company.parent_id != parent_id:
+                company.parent_id = parent_id
+                report.count("companies", "parent_changed")
+        self.session.flush()
+
+    def _write_gs1_prefixes(self, rows, report, progress):
+        owners = dict(self.session.exec(select(Gs1Prefix.prefix, Gs1Prefix.company_id)).all())
+        for row in rows:
+            company_id = self.companies[row.data["company"]].id
+            if row.data["prefix"] in owners:  # checked: then it is this company's already
+                report.count("gs1_prefixes", "unchanged")
+                continue
+            self.session.add(Gs1Prefix(prefix=row.data["prefix"], company_id=company_id))
+            owners[row.data["prefix"]] = company_id
+            report.count("gs1_prefixes", "created")
+        self.session.flush()
+
+    def _write_sourcing(self, rows, report, progress):
+        wanted: dict[str, list[tuple]] = defaultdict(list)
+        for row in rows:
+            d = row.data
+            disclosed = d.get("disclosed", True) is not False
+            wanted[d["company"]].append(
+                (d["stage"], d["good"].strip() if disclosed else None, d["country"].upper() if disclosed else None, disclosed)
+            )
+        for slug, records in wanted.items():
+            company = self.companies[slug]
+            current = self.session.exec(select(Sourcing).where(Sourcing.company_id == company.id)).all()
+            if sorted(records, key=repr) == sorted(((r.stage, r.good, r.country, r.disclosed) for r in current), key=repr):
+                report.count("sourcing", "unchanged", len(records))
+                continue
+            for old in current:
+                self.session.delete(old)
+            self.session.add_all(Sourcing(company_id=company.id, stage=s, good=g, country=c, disclosed=d) for s, g, c, d in records)
+            report.count("sourcing", "updated", len(records))
+        self.session.flush()
+
+    def _write_brands(self, rows, report, progress):
+        known = {b.slug: b for b in self.session.exec(select(Brand).where(Brand.slug.in_([r.data["slug"] for r in rows])))}
+
+        def fields(d):
+            industry = self.industries.get(d.get("industry"))
+            return {"name": d["name"].strip(), "company_id": self.companies[d["company"]].id,
+                    "industry_id": industry.id if industry else None, "aliases": list(dict.fromkeys(d.get("aliases") or []))}
+
+        self._upsert(Brand, rows, fields, report, "brands", known)
+        self.brand_ids.update({slug: brand.id for slug, brand in known.items()})
+
+    def _write_products(self, rows, report, progress):
+        for chunk in _chunks(rows, CHUNK):
+            by_gtin = {row.data["_gtin"]: row.data for row in chunk}
+            existing = {p.gtin: p for p in self.session.exec(select(Product.gtin, Product.id, Product.name, Product.brand_id)
+                                                              .where(Product.gtin.in_(list(by_gtin))))}
+            now = utcnow()
+            inserts, updates = [], []
+            for gtin, data in by_gtin.items():
+                brand_id, name = self.brand_ids[data["brand"]], data["name"].strip()
+                found = existing.get(gtin)
+                if found is None:
+                    inserts.append({"gtin": gtin, "name": name, "brand_id": brand_id, "source": "import",
+                                    "created_at": now, "updated_at": now})
+                elif (found.name, found.brand_id) != (name, brand_id):
+                    updates.append({"id": found.id, "name": name, "brand_id": brand_id, "updated_at": now})
+            if inserts:
+                self.session.execute(insert(Product), inserts)
+            if updates:
+                self.session.execute(update(Product), updates)
+            report.count("products", "created", len(inserts))
+            report.count("products", "updated", len(updates))
+            report.count("products", "unchanged", len(by_gtin) - len(inserts) - len(updates))
+            if progress:
+                progress(len(chunk))
+
+    def _write_answers(self, rows, report, progress):
+        for (company, method, year), entries in self.answer_groups.items():
+            draft = self._assessment(company, method, year)
+            answers = [entry for _, entry in entries]
+            if draft is None:
+                draft = assessments.create_assessment(self.session, company=company, methodology=method, cycle_year=year)
+                report.count("assessments", "created")
+            elif assessments.describe(self.session, draft)["answers"] == _stored_form(draft, answers):
+                report.count("answers", "unchanged", len(answers))
+                continue
+            assessments.replace_answers(self.session, draft.id, entries=answers)
+            report.count("answers", "updated", len(answers))
+
+
+def _stored_form(draft: Assessment, entries: list[dict]) -> list[dict]:
+    """The answers as `describe` would show them once stored, to tell whether anything changes."""
+    parsed = assessments.parse_answers(draft, [{k: v for k, v in e.items() if k != "note"} for e in entries])
+    notes = [e.get("note") for e in entries]
+    return [
+        {"indicator": a.indicator, "stage": a.stage, "value": a.value,
+         "evidence": [{k: v for k, v in (("url", ev.url), ("source_type", ev.source_type), ("note", ev.note)) if v} for ev in a.evidence],
+         "note": note}
+        for a, note in zip(parsed, notes)
+    ]
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
