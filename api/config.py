@@ -23,6 +23,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "UPSTREAM_PRODUCT_URL": env.get("UPSTREAM_PRODUCT_URL") or None,
         "SECRET_KEY": env.get("SECRET_KEY") or None,
         "CACHE_DEFAULT_TIMEOUT": int(env.get("CACHE_DEFAULT_TIMEOUT", "300")),
+        "EXPORT_DIR": env.get("EXPORT_DIR", "instance/exports"),
         "RATE_LIMIT_DEFAULT": env.get("RATE_LIMIT_DEFAULT", "600 per minute;20 per second"),
         "RATE_LIMITS_ENABLED": env.get("RATE_LIMITS_ENABLED", "true").lower() != "false",
     }

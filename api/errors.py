@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from ratings.errors import Conflict, DomainError, Forbidden, Invalid, Malformed, NotFound, Stale
+from ratings.errors import Conflict, DomainError, Forbidden, Gone, Invalid, Malformed, NotFound, Stale
 
 log = logging.getLogger(__name__)
 
-STATUS_OF = {Malformed: 400, Forbidden: 403, NotFound: 404, Conflict: 409, Stale: 412, Invalid: 422}
+STATUS_OF = {Malformed: 400, Forbidden: 403, NotFound: 404, Conflict: 409, Gone: 410, Stale: 412, Invalid: 422}
 
 # Stable codes for errors Flask or webargs raise on their own.
 _HTTP_CODES = {

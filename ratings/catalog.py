@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from ratings import audit
 from ratings.barcodes import parse_barcode
 from ratings.errors import Conflict, Invalid, NotFound
-from ratings.models import Brand, Company, Gs1Prefix, Industry, Product, Sourcing, User
+from ratings.models import AuditEvent, Brand, Company, Gs1Prefix, Industry, Product, Sourcing, User
 from ratings.slugs import unique_slug
 from ratings.types import utcnow
 
@@ -160,6 +160,15 @@ def create_product(
     _flush_or_conflict(session, _duplicate_gtin(barcode.gtin))
     audit.record(session, actor=actor, action="product.create", entity=product)
     return product
+
+
+def delete_product(session: Session, *, gtin: str, actor: User | None = None) -> None:
+    product = get_product(session, gtin)
+    before = audit.snapshot(product)
+    session.delete(product)
+    session.flush()
+    session.add(AuditEvent(actor_id=actor.id if actor else None, action="product.delete", entity_type="Product",
+                           entity_id=str(before["id"]), before=before))
 
 
 def register_gs1_prefix(session: Session, *, company: str, prefix: str, actor: User | None = None) -> Gs1Prefix:

@@ -12,6 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+import ratings.changes  # noqa: F401  (every session logs catalog changes; see that module)
+
 DEFAULT_DATABASE_URL = "sqlite:///instance/ratings.db"
 
 

@@ -47,3 +47,9 @@ class Stale(DomainError):
 
 class Forbidden(DomainError):
     default_code = "forbidden"
+
+
+class Gone(DomainError):
+    """What the caller holds is too old to bring up to date (an offline bundle past the change log)."""
+
+    default_code = "gone"

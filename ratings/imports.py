@@ -19,7 +19,7 @@ import pycountry
 from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
-from ratings import assessments, datafiles
+from ratings import assessments, changes, datafiles
 from ratings.barcodes import parse_barcode
 from ratings.errors import DomainError, Invalid
 from ratings.models import Assessment, AuditEvent, Brand, Company, Gs1Prefix, Industry, Product, Sourcing, User
@@ -406,7 +406,7 @@ class _Plan:
             existing = {p.gtin: p for p in self.session.exec(select(Product.gtin, Product.id, Product.name, Product.brand_id)
                                                               .where(Product.gtin.in_(list(by_gtin))))}
             now = utcnow()
-            inserts, updates = [], []
+            inserts, updates, updated_gtins = [], [], []
             for gtin, data in by_gtin.items():
                 brand_id, name = self.brand_ids[data["brand"]], data["name"].strip()
                 found = existing.get(gtin)
@@ -415,10 +415,12 @@ class _Plan:
                                     "created_at": now, "updated_at": now})
                 elif (found.name, found.brand_id) != (name, brand_id):
                     updates.append({"id": found.id, "name": name, "brand_id": brand_id, "updated_at": now})
+                    updated_gtins.append(gtin)
             if inserts:
                 self.session.execute(insert(Product), inserts)
             if updates:
                 self.session.execute(update(Product), updates)
+            changes.record(self.session, "gtin", [row["gtin"] for row in inserts] + updated_gtins)
             report.count("products", "created", len(inserts))
             report.count("products", "updated", len(updates))
             report.count("products", "unchanged", len(by_gtin) - len(inserts) - len(updates))

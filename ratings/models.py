@@ -182,3 +182,12 @@ def _published_ratings_are_immutable(_mapper, _connection, target: PublishedRati
     from ratings.errors import Conflict
 
     raise Conflict(f"Published rating {target.id} is immutable; publish a new assessment instead.", code="immutable_rating")
+
+
+class CatalogChange(SQLModel, table=True):
+    """Append-only log of what the offline bundle holds: its id is the catalog version apps sync from."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entity: str = Field(max_length=20)  # company | brand | gtin | prefix
+    key: str = Field(max_length=120, index=True)  # slug, GTIN or prefix
+    at: datetime = _created()

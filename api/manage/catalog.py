@@ -83,6 +83,18 @@ class Products(MethodView):
             return catalog.create_product(session, actor=current_user(), **body)
 
 
+@blp.route("/products/<string:gtin>")
+class ProductItem(MethodView):
+    @roles("analyst")
+    @blp.response(204)
+    @documented((400, "Malformed GTIN"), (404, "Unknown product"))
+    def delete(self, gtin):
+        """Remove a product (a wrong or retired GTIN); apps learn of it through /v1/changes."""
+        session = database.session()
+        with transaction(session):
+            catalog.delete_product(session, gtin=gtin, actor=current_user())
+
+
 @blp.route("/companies/<string:slug>/gs1-prefixes")
 class Prefixes(MethodView):
     @roles("analyst")

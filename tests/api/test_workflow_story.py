@@ -7,12 +7,13 @@ from ratings import catalog, users
 from ratings.db import make_engine, transaction
 
 
-def make_people(url):
-    """Users and an industry, through the services (as the CLI would); returns {role: token}."""
+def make_people(url, industry=True):
+    """Users (and an industry), through the services, as the CLI would; returns {role: token}."""
     engine = make_engine(url)
     tokens = {}
     with Session(engine) as session, transaction(session):
-        catalog.create_industry(session, name="Apparel", slug="apparel")
+        if industry:
+            catalog.create_industry(session, name="Apparel", slug="apparel")
         for role in ("analyst", "reviewer", "admin"):
             _, tokens[role] = users.create_user(session, email=f"{role}@example.org", role=role)
         _, tokens["second_analyst"] = users.create_user(session, email="analyst2@example.org", role="analyst")
