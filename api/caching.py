@@ -9,6 +9,7 @@ matching If-None-Match gets a 304 without touching the database.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from functools import wraps
 
@@ -62,8 +63,13 @@ def public_cached(view):
     return wrapper
 
 
+def client_etags(header) -> set[str]:
+    """The ETags a client sent back, without the ':gzip'-style suffix flask-compress adds on the way out."""
+    return {re.sub(r":(gzip|br|zstd|deflate)$", "", tag) for tag in header.as_set()}
+
+
 def _respond(status: int, body: bytes, etag: str | None) -> Response:
-    if etag is not None and etag in request.if_none_match:
+    if etag is not None and etag in client_etags(request.if_none_match):
         response = Response(status=304)
     else:
         response = Response(body, status=status, mimetype="application/json")

@@ -24,6 +24,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "SECRET_KEY": env.get("SECRET_KEY") or None,
         "CACHE_DEFAULT_TIMEOUT": int(env.get("CACHE_DEFAULT_TIMEOUT", "300")),
         "EXPORT_DIR": env.get("EXPORT_DIR", "instance/exports"),
+        "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "ratings:"),
         "RATE_LIMIT_DEFAULT": env.get("RATE_LIMIT_DEFAULT", "600 per minute;20 per second"),
         "RATE_LIMITS_ENABLED": env.get("RATE_LIMITS_ENABLED", "true").lower() != "false",
     }
@@ -38,6 +39,8 @@ def finalize(settings: dict[str, Any]) -> dict[str, Any]:
             problems.append("SECRET_KEY is not set")
         if settings["DATABASE_URL"].startswith("sqlite"):
             problems.append("DATABASE_URL points at SQLite; use PostgreSQL")
+        if not settings.get("CACHE_REDIS_URL"):
+            problems.append("CACHE_REDIS_URL is not set; workers and hosts must share one cache")
         if problems:
             raise ConfigError("Refusing to start in production: " + "; ".join(problems) + ".")
     if not settings.get("SECRET_KEY"):
@@ -46,5 +49,4 @@ def finalize(settings: dict[str, Any]) -> dict[str, Any]:
         settings.setdefault("CACHE_TYPE", "RedisCache")
     else:
         settings.setdefault("CACHE_TYPE", "SimpleCache")
-    settings.setdefault("CACHE_KEY_PREFIX", "ratings:")
     return settings

@@ -7,6 +7,8 @@ import re
 from flask import request
 from flask_smorest import abort
 
+from api.caching import client_etags
+
 from ratings.models import Assessment
 
 _TAG = re.compile(r"assessment-(\d+)-v(\d+)")
@@ -23,7 +25,7 @@ def expected_version(assessment_id: int) -> int | None:
               message="Send If-Match with the ETag you read, so no one else's change is overwritten.")
     if request.if_match.star_tag:
         return None
-    for tag in request.if_match.as_set():
+    for tag in client_etags(request.if_match):
         match = _TAG.fullmatch(tag)
         if match and int(match.group(1)) == assessment_id:
             return int(match.group(2))

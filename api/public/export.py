@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api import database
-from api.caching import CACHE_CONTROL, public_cached
+from api.caching import CACHE_CONTROL, client_etags, public_cached
 from api.errors import ErrorSchema
 from ratings import changes, export
 
@@ -30,7 +30,7 @@ class Export(MethodView):
         session = database.session()
         version = changes.current_version(session)
         tag = f"export-v{version}"
-        if tag in request.if_none_match:
+        if tag in client_etags(request.if_none_match):
             return current_app.response_class(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": CACHE_CONTROL})
         version, path = export.write_bundle(session, Path(current_app.config["EXPORT_DIR"]))
         response = send_file(path, mimetype="application/x-ndjson", conditional=False, etag=False)

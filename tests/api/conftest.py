@@ -34,6 +34,15 @@ def writable_demo_url(database_url):
 
 
 @pytest.fixture
+def postgres_demo_url(postgres_engine):
+    """PostgreSQL only (several hosts share it), emptied, with the demo loaded: for tests that write."""
+    truncate_all(postgres_engine)
+    url = postgres_engine.url.render_as_string(hide_password=False)
+    load_demo(url)
+    return url
+
+
+@pytest.fixture
 def demo_url(backend, request, tmp_path):
     """The demo for tests that only read: a SQLite copy, or PostgreSQL loaded once per run of such tests."""
     if backend == "sqlite":

@@ -118,3 +118,11 @@ def test_barcode_lookup_through_a_real_http_server(demo_url, make_app):
         assert cached.status_code == 304
     finally:
         server.shutdown()
+
+
+def test_304_also_for_a_compressed_response_whose_etag_carries_the_encoding(demo_client):
+    code = demo_product(13)["gtin"]
+    first = demo_client.get(f"/v1/barcodes/{code}", headers={"Accept-Encoding": "gzip"})
+    assert first.headers.get("Content-Encoding") == "gzip" and first.headers["ETag"].endswith(':gzip"')
+    again = demo_client.get(f"/v1/barcodes/{code}", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
