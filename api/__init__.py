@@ -10,6 +10,7 @@ from api import database
 from api.config import finalize, settings_from_env
 from api.errors import register_error_handlers
 from api.errors import RatingsApi
+from api.hardening import harden
 from api.extensions import cache, compress
 from api.rate_limits import init_rate_limits
 from api.upstream_lookup import init_upstream
@@ -33,8 +34,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
         JSON_SORT_KEYS=False,
     )
-    app.json.sort_keys = False
 
+    harden(app)
     database.init_database(app)
     cache.init_app(app)
     compress.init_app(app)

@@ -8,6 +8,7 @@ from flask import g, request
 from flask_smorest import abort
 
 from api import database
+from api.rate_limits import too_many_auth_failures
 from ratings.models import User
 from ratings.users import authenticate
 
@@ -21,6 +22,9 @@ def current_user() -> User:
         scheme, _, token = header.partition(" ")
         user = authenticate(database.session(), token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         if user is None:
+            if too_many_auth_failures():
+                abort(429, code="too_many_auth_failures", message="Too many failed logins from your address; wait a minute.",
+                      headers={"Retry-After": "60"})
             abort(401, code="invalid_token", message="Send a valid API token as 'Authorization: Bearer <token>'.",
                   headers={"WWW-Authenticate": "Bearer"})
         g.user = user

@@ -25,6 +25,9 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "CACHE_DEFAULT_TIMEOUT": int(env.get("CACHE_DEFAULT_TIMEOUT", "300")),
         "EXPORT_DIR": env.get("EXPORT_DIR", "instance/exports"),
         "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "ratings:"),
+        "MAX_BODY_BYTES": int(env.get("MAX_BODY_BYTES", str(10 * 1024 * 1024))),
+        "CORS_ORIGINS": [o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()],
+        "AUTH_FAILURE_LIMIT": env.get("AUTH_FAILURE_LIMIT", "20 per minute"),
         "RATE_LIMIT_DEFAULT": env.get("RATE_LIMIT_DEFAULT", "600 per minute;20 per second"),
         "RATE_LIMITS_ENABLED": env.get("RATE_LIMITS_ENABLED", "true").lower() != "false",
     }
@@ -46,7 +49,8 @@ def finalize(settings: dict[str, Any]) -> dict[str, Any]:
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = secrets.token_hex(32)  # development only: a new one every start
     if settings.get("CACHE_REDIS_URL"):
-        settings.setdefault("CACHE_TYPE", "RedisCache")
+        # Redis, falling back to an in-process cache while Redis is down (api/fallback_cache.py).
+        settings.setdefault("CACHE_TYPE", "api.fallback_cache.FallbackRedisCache")
     else:
         settings.setdefault("CACHE_TYPE", "SimpleCache")
     return settings

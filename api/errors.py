@@ -7,7 +7,7 @@ import logging
 import marshmallow as ma
 from flask import Flask, jsonify
 from flask_smorest import Api
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -61,6 +61,8 @@ class RatingsApi(Api):
         errors = data.get("errors") or data.get("messages")
         if isinstance(errors, dict) and set(errors) <= {"json", "query", "path", "headers", "form", "files"} and len(errors) == 1:
             errors = next(iter(errors.values()))  # webargs nests by location; one location needs no nesting
+        if error.description and error.description != type(error).description:
+            message = error.description  # a specific reason given where it was raised
         message = data.get("message", message)
         code = data.get("code", code)
         headers = data.get("headers", {})
@@ -77,6 +79,14 @@ def register_error_handlers(app: Flask) -> None:
     def _concurrent_write(_error):
         # Two writers read the same version; the database let only the first one through.
         return jsonify(error_body(412, "stale_version", "Someone changed this at the same time; fetch it again and retry.")), 412
+
+    @app.errorhandler(OperationalError)
+    def _database_down(error):
+        # Connection refused, server gone, pool exhausted: retry later; the pool pre-pings and recovers.
+        log.warning("database unavailable: %s", error.__class__.__name__)
+        response = jsonify(error_body(503, "database_unavailable", "The database is unavailable; retry shortly."))
+        response.headers["Retry-After"] = "5"
+        return response, 503
 
     @app.errorhandler(IntegrityError)
     def _integrity(_error):

@@ -53,4 +53,7 @@ def _cache_ready() -> tuple[bool, str]:
             return False, "cache did not return what was stored"
     except Exception as exc:  # any backend failure means not ready
         return False, f"cache unreachable: {exc.__class__.__name__}"
+    if not getattr(cache.cache, "using_redis", True):
+        # Still serving from the in-process fallback, but workers no longer share invalidations.
+        return False, "cache unreachable: Redis is down; serving from the in-process fallback"
     return True, "ok"

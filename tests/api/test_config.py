@@ -29,4 +29,4 @@ def test_production_starts_when_configured():
         "RATINGS_ENV": "production", "SECRET_KEY": "s" * 40,
         "DATABASE_URL": "postgresql+psycopg://db/r", "CACHE_REDIS_URL": "redis://r:6379/0",
     }))
-    assert settings["CACHE_TYPE"] == "RedisCache"
+    assert settings["CACHE_TYPE"] == "api.fallback_cache.FallbackRedisCache"

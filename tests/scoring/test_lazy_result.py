@@ -10,7 +10,7 @@ import copy
 from dataclasses import FrozenInstanceError
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import Answer, Evidence, RiskEntry, RiskList, SourcingRecord, decide_scale, result_to_dict, score
@@ -25,6 +25,7 @@ from tests.scoring.builders import (
     build,
     category,
     clean_sourcing,
+    grade_scales,
     indicator,
     methodologies,
     risky_sourcing,
@@ -74,6 +75,7 @@ def every_slot_answered(draw, methodology):
 # The same values as the eager engine
 
 
+@settings(max_examples=300)
 @given(st.data())
 def test_every_field_equals_the_eager_engine(data):
     methodology, answers = data.draw(scored_inputs())
@@ -82,6 +84,7 @@ def test_every_field_equals_the_eager_engine(data):
     assert_same_as_eager(score(methodology, answers, sourcing, COTTON_CN), methodology, answers, sourcing)
 
 
+@settings(max_examples=300)
 @given(st.data())
 def test_fully_answered_results_equal_the_eager_engine(data):
     methodology = data.draw(methodologies)
@@ -97,6 +100,7 @@ def test_the_real_methodology_equals_the_eager_engine(f2w, risk_list, data):
     assert_same_as_eager(score(f2w, answers, sourcing, risk_list), f2w, answers, sourcing, risk_list)
 
 
+@settings(max_examples=300)
 @given(st.data())
 def test_the_kernel_gives_the_general_paths_scores_bit_for_bit(data):
     methodology = data.draw(methodologies)
@@ -105,6 +109,17 @@ def test_the_kernel_gives_the_general_paths_scores_bit_for_bit(data):
                                 min_size=layout.slot_count, max_size=layout.slot_count))
     expected = weighted_scores(layout, values, [True] * layout.slot_count)
     assert repr(layout.kernel(values)) == repr(expected)
+
+
+@pytest.mark.parametrize("stages", [(stage("only", 3),), (stage("raw", 3), stage("inputs", 1.5))])
+def test_the_kernel_keeps_the_general_paths_zeros_and_brackets(stages):
+    # All -0.0 (a percent of -0.0 is accepted): the kernel's one sum that does not start from 0.0 must
+    # not leak a -0.0. One weighted stage: w * (sw * v) must not become (w * sw) * v.
+    methodology = build(category("c", indicator("S", 3, staged=True), indicator("U", 0.7, answer=PERCENT)),
+                        category("d", indicator("T", 1.1, staged=True), weight=2.5), stages=stages)
+    layout = layout_for(methodology)
+    for values in ([-0.0] * layout.slot_count, [0.1 * (k + 1) for k in range(layout.slot_count)]):
+        assert repr(layout.kernel(values)) == repr(weighted_scores(layout, values, [True] * layout.slot_count))
 
 
 def test_the_real_methodology_is_scored_by_the_kernel(f2w):
@@ -121,6 +136,16 @@ def test_a_methodology_the_kernel_cannot_take_is_scored_by_the_general_path():
     result = score(methodology, answers, [], COTTON_CN)
     assert (result.score, result.categories["empty"].score) == (50.0, None)
     assert_same_as_eager(result, methodology, answers, [])
+
+
+@given(grade_scales(), st.sampled_from(["standard", "high_risk"]), st.data())
+def test_the_engines_graders_grade_as_grade_for_does(grades, scale, data):
+    methodology = build(category("c", indicator("A")), grades=grades)
+    thresholds = [t for _, t in grades[scale]]
+    near = st.sampled_from(thresholds).flatmap(lambda t: st.sampled_from([t, t - 1e-10, t - 1e-8, t + 1e-10]))
+    for s in data.draw(st.lists(st.floats(0, 100) | near, min_size=1, max_size=20)):
+        if s >= 0:
+            assert layout_for(methodology).graders[scale](s) == methodology.grade_for(s, scale)
 
 
 # ---------------------------------------------------------------------------------------------------
