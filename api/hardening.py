@@ -62,6 +62,12 @@ def harden(app: Flask) -> None:
         CORS(app, resources={r"/v1/*": {"origins": app.config["CORS_ORIGINS"]}}, methods=["GET", "HEAD", "OPTIONS"])
 
     @app.before_request
+    def _check_encoding():
+        # Werkzeug decodes bad UTF-8 to U+FFFD; no slug, GTIN or search a person typed contains it.
+        if "\ufffd" in request.path or any("\ufffd" in v for v in request.args.values()):
+            raise BadRequest("The address is not valid UTF-8.")
+
+    @app.before_request
     def _check_json_body():
         # Parse JSON bodies once, here, with the depth limit: webargs re-parses with plain json.loads.
         if request.is_json and request.content_length:

@@ -6,6 +6,7 @@ generation does not change; searching it touches no database.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
@@ -15,7 +16,8 @@ from sqlmodel import Session, select
 from ratings.models import Brand, Company, Industry
 from ratings.publishing import current_ratings, grade_rank
 
-MATCH_THRESHOLD = 75  # WRatio below this is noise for short brand names
+MATCH_THRESHOLD = 75  # similarity of whole names below this is noise
+WORD_THRESHOLD = 80  # one typo in a six-letter word still matches
 UNRATED = 10_000  # sorts after every grade
 
 
@@ -42,6 +44,13 @@ class BrandIndex:
             for name in entry_names:
                 self._choices.append(normalise(name))
                 self._owner.append(position)
+        # Word index: a query that names one word of a brand ("solvane" for "Café Solvane").
+        choices_of: dict[str, list[int]] = {}
+        for index, choice in enumerate(self._choices):
+            for word in set(choice.split()):
+                choices_of.setdefault(word, []).append(index)
+        self._words = sorted(choices_of)
+        self._choices_of = choices_of
 
     @classmethod
     def build(cls, session: Session) -> "BrandIndex":
@@ -59,29 +68,57 @@ class BrandIndex:
 
     def search(self, query: str | None, *, industry: str | None = None, max_rank: int | None = None) -> list[BrandEntry]:
         """Matching brands, by relevance then grade; everything (by grade, then name) without a query."""
-        allowed = [
-            industry in (None, entry.industry) and (max_rank is None or entry.rank <= max_rank) for entry in self.entries
-        ]
+        def allowed(entry: BrandEntry) -> bool:
+            return industry in (None, entry.industry) and (max_rank is None or entry.rank <= max_rank)
+
         text = normalise(query or "")
         if not text:
-            hits = [e for e, ok in zip(self.entries, allowed) if ok]
-            return sorted(hits, key=lambda e: (e.rank, e.name))
-        relevance = {
-            index: score
-            for _, score, index in process.extract(
-                text, self._choices, scorer=fuzz.WRatio, score_cutoff=MATCH_THRESHOLD, limit=None
-            )
-        }
-        for index, choice in enumerate(self._choices):
-            if choice.startswith(text):  # what the user has typed so far: as good as an exact match
-                relevance[index] = 100.0
+            return sorted((e for e in self.entries if allowed(e)), key=lambda e: (e.rank, e.name))
         best: dict[int, float] = {}
-        for index, score in relevance.items():
+        for index, score in self._relevance(text).items():
             owner = self._owner[index]
-            if allowed[owner] and score > best.get(owner, 0):
+            if score > best.get(owner, 0) and allowed(self.entries[owner]):
                 best[owner] = score
         ranked = sorted(best, key=lambda owner: (-best[owner], self.entries[owner].rank, self.entries[owner].name))
         return [self.entries[owner] for owner in ranked]
+
+    def _relevance(self, text: str) -> dict[int, float]:
+        """Choice index -> 0..100: the whole name (typos allowed), what was typed so far, or its words."""
+        scores = {
+            index: score
+            for _, score, index in process.extract(text, self._choices, scorer=fuzz.ratio,
+                                                   score_cutoff=MATCH_THRESHOLD, limit=None)
+        }
+        for index, score in self._word_matches(text).items():
+            scores[index] = max(scores.get(index, 0.0), score)
+        for word_index in self._words_starting(text.split()[0]):  # cheap prefix candidates, then exact check
+            for index in self._choices_of[self._words[word_index]]:
+                if self._choices[index].startswith(text):
+                    scores[index] = 100.0
+        return scores
+
+    def _word_matches(self, text: str) -> dict[int, float]:
+        """Every query word must match a word of the name (typo-tolerant, or as its prefix)."""
+        per_choice: dict[int, list[float]] = {}
+        query_words = text.split()
+        for position, query_word in enumerate(query_words):
+            matched: dict[str, float] = {
+                word: score for word, score, _ in process.extract(
+                    query_word, self._words, scorer=fuzz.ratio, score_cutoff=WORD_THRESHOLD, limit=None)
+            }
+            for word_index in self._words_starting(query_word):
+                matched[self._words[word_index]] = 100.0
+            for word, score in matched.items():
+                for index in self._choices_of[word]:
+                    slots = per_choice.setdefault(index, [0.0] * len(query_words))
+                    slots[position] = max(slots[position], score)
+        # Slightly below a whole-name match of the same quality: the name has words the user did not type.
+        return {index: 0.95 * sum(s) / len(s) for index, s in per_choice.items() if min(s) > 0}
+
+    def _words_starting(self, prefix: str) -> range:
+        start = bisect_left(self._words, prefix)
+        end = bisect_left(self._words, prefix + "\uffff")
+        return range(start, end)
 
 
 BRAND_MATCH_THRESHOLD = 90  # stricter than search: a wrong match would show the wrong grade

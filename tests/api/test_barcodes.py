@@ -8,7 +8,7 @@ import requests
 from stdnum import ean
 from werkzeug.serving import make_server
 
-from tests.api.conftest import load_demo
+from tests.fixtures_api import load_demo
 
 DEMO = json.loads(open("data/demo/catalog.json", encoding="utf-8").read())
 
