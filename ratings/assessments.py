@@ -36,8 +36,9 @@ def create_assessment(
     return assessment
 
 
-def get_assessment(session: Session, assessment_id: int) -> Assessment:
-    assessment = session.get(Assessment, assessment_id)
+def get_assessment(session: Session, assessment_id: int, *, for_update: bool = False) -> Assessment:
+    """`for_update` locks the row until commit (PostgreSQL), so concurrent writers queue, then see the new version."""
+    assessment = session.get(Assessment, assessment_id, with_for_update=for_update or None, populate_existing=for_update)
     if assessment is None:
         raise NotFound(f"No assessment has the id {assessment_id}.", code="assessment_not_found")
     return assessment
@@ -48,7 +49,7 @@ def replace_answers(
     actor: User | None = None,
 ) -> Assessment:
     """Replace every answer of a draft. Each bad entry is named (422) and nothing is saved."""
-    assessment = get_assessment(session, assessment_id)
+    assessment = get_assessment(session, assessment_id, for_update=True)
     _require_version(assessment, expected_version)
     if assessment.status != "draft":
         raise Conflict(f"Assessment {assessment.id} is {assessment.status}; only a draft can be edited.", code="not_a_draft")
@@ -154,7 +155,7 @@ def company_sourcing(session: Session, company_id: int) -> list[SourcingRecord]:
 
 
 def _move(session: Session, assessment_id: int, source: str, target: str, actor: User | None, expected_version: int | None) -> Assessment:
-    assessment = get_assessment(session, assessment_id)
+    assessment = get_assessment(session, assessment_id, for_update=True)
     _require_version(assessment, expected_version)
     if assessment.status != source:
         raise Conflict(

@@ -14,7 +14,7 @@ from ratings.types import utcnow
 
 def publish(session: Session, assessment_id: int, *, reviewer: User | None) -> PublishedRating:
     """Score a submitted assessment and store its rating. The author may not publish their own work."""
-    assessment = get_assessment(session, assessment_id)
+    assessment = get_assessment(session, assessment_id, for_update=True)  # two reviewers at once: one waits
     if assessment.status != "submitted":
         raise Conflict(
             f"Assessment {assessment.id} is {assessment.status}; only a submitted assessment can be published.",
