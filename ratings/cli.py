@@ -14,7 +14,7 @@ from scoring.inputs import InputError, parse_answers_document
 from scoring.methodology import MethodologyError, load_methodology
 from sqlmodel import Session
 
-from ratings import datafiles, demo, imports, migrations, users
+from ratings import backup, datafiles, demo, imports, migrations, users
 from ratings.db import DEFAULT_DATABASE_URL, database_ready, make_engine, transaction
 from ratings.errors import DomainError
 
@@ -43,6 +43,29 @@ def db_upgrade(database_url: str) -> None:
     """Bring the database schema to the newest migration."""
     migrations.upgrade(make_engine(database_url))
     click.echo(f"Database at revision {migrations.head_revision()}.")
+
+
+@db.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@database_option
+def db_backup(path: str, database_url: str) -> None:
+    """Back the database up to PATH (pg_dump custom format, or an SQLite file)."""
+    with _domain_errors():
+        backup.backup(database_url, Path(path))
+    click.echo(f"Backed up to {path}.")
+
+
+@db.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask: the database's contents are replaced.")
+@database_option
+def db_restore(path: str, yes: bool, database_url: str) -> None:
+    """Replace the database's contents with the backup at PATH."""
+    if not yes:
+        click.confirm("This replaces everything in the database. Continue?", abort=True)
+    with _domain_errors():
+        backup.restore(database_url, Path(path))
+    click.echo(f"Restored from {path}.")
 
 
 @main.group("demo")

@@ -1,0 +1,64 @@
+"""Nothing is lost: failures leave the database exactly as before; backups round-trip exactly."""
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session
+
+from ratings import assessments, catalog, publishing, users
+from ratings.cli import main
+from ratings.db import make_engine, transaction
+from tests.ratings.test_imports import fingerprint
+
+
+def snapshot(url):
+    engine = make_engine(url)
+    with Session(engine) as session:
+        state = fingerprint(session)
+    engine.dispose()
+    return state
+
+
+def test_a_publication_failing_half_way_leaves_the_database_exactly_as_before(writable_demo_url, monkeypatch):
+    engine = make_engine(writable_demo_url)
+    with Session(engine, expire_on_commit=False) as session:
+        with transaction(session):
+            reviewer, _ = users.create_user(session, email="r@example.org", role="reviewer")
+            draft = assessments.create_assessment(session, company="fernhollow-textiles", cycle_year=2031)
+            assessments.submit(session, draft.id)
+        before = fingerprint(session)
+        real_record = publishing.audit.record
+
+        def failing_record(session, **kwargs):
+            if kwargs["action"] == "rating.publish":  # the rating row is already flushed by now
+                raise RuntimeError("disk full")
+            return real_record(session, **kwargs)
+
+        monkeypatch.setattr(publishing.audit, "record", failing_record)
+        with pytest.raises(RuntimeError), transaction(session):
+            publishing.publish(session, draft.id, reviewer=reviewer)
+        assert fingerprint(session) == before
+    engine.dispose()
+
+
+def test_backup_and_restore_round_trip_a_demo_database_exactly(writable_demo_url, tmp_path):
+    before = snapshot(writable_demo_url)
+    target = tmp_path / "ratings.backup"
+    runner = CliRunner()
+    result = runner.invoke(main, ["db", "backup", str(target), "--database-url", writable_demo_url])
+    assert result.exit_code == 0, result.output
+    engine = make_engine(writable_demo_url)  # change things after the backup...
+    with Session(engine) as session, transaction(session):
+        catalog.create_company(session, name="Added After Backup")
+        catalog.delete_product(session, gtin=session.exec(catalog.select(catalog.Product.gtin)).first())
+    engine.dispose()
+    assert snapshot(writable_demo_url) != before
+    result = runner.invoke(main, ["db", "restore", str(target), "--yes", "--database-url", writable_demo_url])
+    assert result.exit_code == 0, result.output
+    assert snapshot(writable_demo_url) == before  # ...and the restore brings back exactly the backup
+
+
+def test_restore_asks_before_replacing_everything(writable_demo_url, tmp_path):
+    target = tmp_path / "ratings.backup"
+    CliRunner().invoke(main, ["db", "backup", str(target), "--database-url", writable_demo_url])
+    result = CliRunner().invoke(main, ["db", "restore", str(target), "--database-url", writable_demo_url], input="n\n")
+    assert result.exit_code == 1 and "Aborted" in result.output
