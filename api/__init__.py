@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
         JSON_SORT_KEYS=False,
+        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # ETags and 304s are ours (api/caching.py)
     )
 
     harden(app)
