@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 from sqlmodel import Session, select
 from scoring.engine import Result, score
+from scoring.risk import decide_scale
 from scoring.inputs import Answer as AnswerInput
 from scoring.inputs import Evidence, InputError, SourcingRecord, answers_to_dicts, parse_answers_document
 
@@ -55,6 +56,7 @@ def replace_answers(
         raise Conflict(f"Assessment {assessment.id} is {assessment.status}; only a draft can be edited.", code="not_a_draft")
     notes = {(e.get("indicator"), e.get("stage")): e.get("note") for e in entries if isinstance(e, dict)}
     answers = parse_answers(assessment, [_without_note(e) for e in entries])
+    refuse_na_where_undisclosed(session, assessment, answers)
     before = {"answers": answers_to_dicts(stored_answers(session, assessment.id))}
     for row in session.exec(select(Answer).where(Answer.assessment_id == assessment.id)).all():
         session.delete(row)
@@ -87,6 +89,22 @@ def parse_answers(assessment: Assessment, entries: list[dict[str, Any]]) -> list
             errors={"answers": [problem_dict(p) for p in error.problems]},
         ) from None
     return answers
+
+
+def refuse_na_where_undisclosed(session: Session, assessment: Assessment, answers: list[AnswerInput]) -> None:
+    """'Not applicable' leaves the denominators; at a stage the company keeps hidden it would turn
+    'no disclosure, no credit' into a free pass. Such answers are refused: leave them unanswered."""
+    hidden = set(decide_scale(methodology_of(assessment), company_sourcing(session, assessment.company_id),
+                              datafiles.risk_list()).undisclosed_stages)
+    bad = [
+        {"index": index, "indicator": a.indicator, "stage": a.stage, "field": "value",
+         "reason": f"stage {a.stage} is not disclosed, so it cannot be 'not applicable'; leave it unanswered"}
+        for index, a in enumerate(answers)
+        if a.value == "na" and a.stage in hidden
+    ]
+    if bad:
+        raise Invalid(f"{len(bad)} answer(s) mark an undisclosed stage not applicable; nothing was saved.",
+                      code="invalid_answers", errors={"answers": bad})
 
 
 def problem_dict(problem) -> dict[str, Any]:

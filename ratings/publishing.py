@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from scoring.engine import result_to_dict
 
 from ratings import audit, datafiles
-from ratings.assessments import get_assessment, score_assessment
+from ratings.assessments import get_assessment, refuse_na_where_undisclosed, score_assessment, stored_answers
 from ratings.errors import Conflict, Forbidden, NotFound
 from ratings.models import PublishedRating, RatingWithdrawal, User
 from ratings.types import utcnow
@@ -22,6 +22,8 @@ def publish(session: Session, assessment_id: int, *, reviewer: User | None) -> P
         )
     if reviewer is not None and assessment.author_id == reviewer.id:
         raise Forbidden("The author of an assessment cannot publish it; another reviewer must.", code="four_eyes")
+    # Sourcing may have changed since the answers were written: the rule must hold at publication too.
+    refuse_na_where_undisclosed(session, assessment, stored_answers(session, assessment.id))
     result = score_assessment(session, assessment)
     full = result_to_dict(result)
     rating = PublishedRating(

@@ -97,3 +97,24 @@ def test_withdrawn_rating_leaves_lookups_and_stays_in_history(session, draft, pe
         publishing.withdraw(session, rating.id, reason="Evidence retracted", actor=reviewer)
     assert publishing.current_rating(session, rating.company_id) is None
     assert [r.id for r in publishing.rating_history(session, rating.company_id)] == [rating.id]
+
+
+def test_not_applicable_is_refused_at_a_stage_the_company_does_not_disclose(session, draft, people):
+    analyst, reviewer = people
+    records = [{"stage": "raw_materials", "good": "Cotton", "country": "US"}, {"stage": "inputs", "disclosed": False},
+               {"stage": "final_manufacturing", "good": "Garments", "country": "US"}]
+    with transaction(session):
+        catalog.replace_sourcing(session, company="acme-textiles", records=records,
+                                 stages=("raw_materials", "inputs", "final_manufacturing"))
+    with pytest.raises(Invalid) as raised, transaction(session):
+        assessments.replace_answers(session, draft.id, entries=[{"indicator": "TT-1", "stage": "inputs", "value": "na"}], actor=analyst)
+    assert raised.value.errors["answers"][0]["stage"] == "inputs"
+    with transaction(session):  # a disclosed stage may be not applicable
+        assessments.replace_answers(session, draft.id, entries=[{"indicator": "TT-1", "stage": "raw_materials", "value": "na"}], actor=analyst)
+        assessments.submit(session, draft.id, actor=analyst)
+    hidden = [{**r, "disclosed": False} if r["stage"] == "raw_materials" else r for r in records]
+    with transaction(session):  # the company hides the stage after the answers were written
+        catalog.replace_sourcing(session, company="acme-textiles", records=hidden,
+                                 stages=("raw_materials", "inputs", "final_manufacturing"))
+    with pytest.raises(Invalid), transaction(session):
+        publishing.publish(session, draft.id, reviewer=reviewer)
