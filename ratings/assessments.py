@@ -91,17 +91,20 @@ def parse_answers(assessment: Assessment, entries: list[dict[str, Any]]) -> list
     return answers
 
 
-def refuse_na_where_undisclosed(session: Session, assessment: Assessment, answers: list[AnswerInput]) -> None:
+def na_where_undisclosed(methodology, answers: list[AnswerInput], sourcing: list[SourcingRecord]) -> list[dict[str, Any]]:
     """'Not applicable' leaves the denominators; at a stage the company keeps hidden it would turn
-    'no disclosure, no credit' into a free pass. Such answers are refused: leave them unanswered."""
-    hidden = set(decide_scale(methodology_of(assessment), company_sourcing(session, assessment.company_id),
-                              datafiles.risk_list()).undisclosed_stages)
-    bad = [
+    'no disclosure, no credit' into a free pass. Such answers are problems: leave them unanswered."""
+    hidden = set(decide_scale(methodology, sourcing, datafiles.risk_list()).undisclosed_stages)
+    return [
         {"index": index, "indicator": a.indicator, "stage": a.stage, "field": "value",
          "reason": f"stage {a.stage} is not disclosed, so it cannot be 'not applicable'; leave it unanswered"}
         for index, a in enumerate(answers)
         if a.value == "na" and a.stage in hidden
     ]
+
+
+def refuse_na_where_undisclosed(session: Session, assessment: Assessment, answers: list[AnswerInput]) -> None:
+    bad = na_where_undisclosed(methodology_of(assessment), answers, company_sourcing(session, assessment.company_id))
     if bad:
         raise Invalid(f"{len(bad)} answer(s) mark an undisclosed stage not applicable; nothing was saved.",
                       code="invalid_answers", errors={"answers": bad})

@@ -14,7 +14,7 @@ from scoring.inputs import InputError, parse_answers_document
 from scoring.methodology import MethodologyError, load_methodology
 from sqlmodel import Session
 
-from ratings import backup, datafiles, demo, imports, migrations, users
+from ratings import assessments, backup, datafiles, demo, imports, migrations, users
 from ratings.db import DEFAULT_DATABASE_URL, database_ready, make_engine, transaction
 from ratings.errors import DomainError
 
@@ -186,6 +186,12 @@ def score_command(methodology_path: str, answers_path: str) -> None:
             where = f"{'sourcing' if problem.field.startswith('sourcing') else 'answers'}[{problem.index}]"
             subject = " ".join(filter(None, [problem.indicator, problem.stage]))
             click.echo(f"  {where} {subject}: {problem.field}: {problem.reason}", err=True)
+        sys.exit(1)
+    hidden = assessments.na_where_undisclosed(method, answers, sourcing)
+    if hidden:
+        click.echo(f"{answers_path}: {len(hidden)} bad entr{'y' if len(hidden) == 1 else 'ies'}:", err=True)
+        for problem in hidden:
+            click.echo(f"  answers[{problem['index']}] {problem['indicator']} {problem['stage']}: value: {problem['reason']}", err=True)
         sys.exit(1)
     result = score(method, answers, sourcing, datafiles.risk_list())
     click.echo(json.dumps(result_to_dict(result), indent=2, ensure_ascii=False))
