@@ -29,7 +29,7 @@ def generation() -> int:
         # A lost counter restarts at the clock, never at a number older responses were cached under.
         cache.add(GENERATION_KEY, time.time_ns(), timeout=0)
         value = cache.get(GENERATION_KEY)
-    return int(value)
+    return 0 if value is None else int(value)  # None only from a cache that keeps nothing (CACHE_TYPE=NullCache)
 
 
 def bump_generation() -> None:

@@ -25,6 +25,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "CACHE_DEFAULT_TIMEOUT": int(env.get("CACHE_DEFAULT_TIMEOUT", "300")),
         "EXPORT_DIR": env.get("EXPORT_DIR", "instance/exports"),
         "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "ratings:"),
+        **({"CACHE_TYPE": env["CACHE_TYPE"]} if env.get("CACHE_TYPE") else {}),  # e.g. NullCache: no response cache (benchmarks)
         "MAX_BODY_BYTES": int(env.get("MAX_BODY_BYTES", str(10 * 1024 * 1024))),
         "CORS_ORIGINS": [o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()],
         "AUTH_FAILURE_LIMIT": env.get("AUTH_FAILURE_LIMIT", "20 per minute"),

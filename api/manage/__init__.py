@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint as FlaskBlueprint
+from flask import request
 
+from api.auth import BEARER_AUTH
 from api.caching import bump_generation
+from api.errors import ErrorSchema
+
+
+def error_docs(blp, role: str, *errors: tuple[int, str]):
+    """Document what an authenticated route can answer besides success: 401, 403 for other roles, `errors`."""
+
+    def decorate(view):
+        for status, description in ((401, "No token, or an unknown or revoked one"), (403, f"Not {role}"), *errors):
+            view = blp.alt_response(status, schema=ErrorSchema, description=description)(view)
+        return blp.doc(security=[BEARER_AUTH])(view)
+
+    return decorate
 
 
 def invalidate_after_writes(blueprint) -> None:
@@ -12,12 +25,6 @@ def invalidate_after_writes(blueprint) -> None:
 
     @blueprint.after_request
     def _bump(response):
-        if response.status_code < 400 and blueprint_write():
+        if response.status_code < 400 and request.method in ("POST", "PUT", "PATCH", "DELETE"):
             bump_generation()
         return response
-
-
-def blueprint_write() -> bool:
-    from flask import request
-
-    return request.method in ("POST", "PUT", "PATCH", "DELETE")

@@ -5,9 +5,8 @@ from flask_smorest import Blueprint
 from scoring.engine import result_to_dict
 
 from api import database
-from api.auth import BEARER_AUTH, current_user, roles
-from api.errors import ErrorSchema
-from api.manage import invalidate_after_writes
+from api.auth import current_user, roles
+from api.manage import error_docs, invalidate_after_writes
 from api.manage.concurrency import etag, expected_version
 from api.manage.schemas import AnswersReplace, AssessmentCreate, AssessmentOut, ReturnBody, WithdrawBody
 from ratings import assessments, publishing
@@ -17,14 +16,8 @@ blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Assessme
 invalidate_after_writes(blp)
 
 
-def documented(*extra, role="analyst"):
-    def decorate(view):
-        errors = ((401, "No token, or an unknown or revoked one"), (403, f"Not {role}"), (404, "Unknown assessment"), *extra)
-        for status, description in errors:
-            view = blp.alt_response(status, schema=ErrorSchema, description=description)(view)
-        return blp.doc(security=[BEARER_AUTH])(view)
-
-    return decorate
+def documented(*errors, role="an analyst"):
+    return error_docs(blp, role, (404, "Unknown assessment"), *errors)
 
 
 def respond(session, assessment, status=200):
@@ -50,7 +43,7 @@ class Assessments(MethodView):
 class Assessment(MethodView):
     @roles("analyst", "reviewer")
     @blp.response(200, AssessmentOut)
-    @documented(role="analyst or reviewer")
+    @documented(role="an analyst or reviewer")
     def get(self, assessment_id):
         """The assessment with its answers, evidence and notes; the ETag to send back as If-Match."""
         session = database.session()
@@ -79,7 +72,7 @@ class Answers(MethodView):
 class Preview(MethodView):
     @roles("analyst", "reviewer")
     @blp.response(200)
-    @documented(role="analyst or reviewer")
+    @documented(role="an analyst or reviewer")
     def get(self, assessment_id):
         """The live score, grade, breakdown and roadmap of the assessment as it stands."""
         return result_to_dict(assessments.preview(database.session(), assessment_id))
@@ -108,7 +101,7 @@ class Return(MethodView):
     @roles("reviewer")
     @blp.arguments(ReturnBody)
     @blp.response(200, AssessmentOut)
-    @documented((409, "Not submitted"), (412, "Stale If-Match"), (428, "If-Match missing"), role="reviewer")
+    @documented((409, "Not submitted"), (412, "Stale If-Match"), (428, "If-Match missing"), role="a reviewer")
     def post(self, body, assessment_id):
         """Return a submitted assessment to draft with a comment; needs If-Match."""
         return _step(assessment_id, assessments.return_to_draft, comment=body["comment"])
@@ -118,7 +111,7 @@ class Return(MethodView):
 class Publish(MethodView):
     @roles("reviewer")
     @blp.response(201)
-    @documented((403, "four_eyes: the author cannot publish"), (409, "Not submitted"), role="reviewer")
+    @documented((403, "four_eyes: the author cannot publish"), (409, "Not submitted"), role="a reviewer")
     def post(self, assessment_id):
         """Score and publish a submitted assessment as an immutable rating (never the author's own)."""
         session = database.session()
@@ -132,9 +125,7 @@ class Withdraw(MethodView):
     @roles("admin")
     @blp.arguments(WithdrawBody)
     @blp.response(200)
-    @blp.alt_response(404, schema=ErrorSchema, description="Unknown rating")
-    @blp.alt_response(409, schema=ErrorSchema, description="Already withdrawn")
-    @blp.doc(security=[BEARER_AUTH])
+    @error_docs(blp, "an admin", (404, "Unknown rating"), (409, "Already withdrawn"), (422, "Invalid fields"))
     def post(self, body, rating_id):
         """Withdraw a rating with a reason: it leaves public lookups and stays in the history."""
         session = database.session()

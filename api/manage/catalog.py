@@ -4,9 +4,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api import database
-from api.auth import BEARER_AUTH, current_user, roles
-from api.errors import ErrorSchema
-from api.manage import invalidate_after_writes
+from api.auth import current_user, roles
+from api.manage import error_docs, invalidate_after_writes
 from api.manage.schemas import (
     BrandCreate, BrandOut, CompanyCreate, CompanyRecordOut, CompanyUpdate, PrefixCreate, PrefixOut, ProductCreate,
     ProductRecordOut, SourcingOut, SourcingReplace,
@@ -17,18 +16,8 @@ from ratings.db import transaction
 blp = Blueprint("catalog", __name__, url_prefix="/v1", description="Catalog writes (analysts)")
 invalidate_after_writes(blp)
 
-AUTH_ERRORS = ((401, "No token, or an unknown or revoked one"), (403, "Not an analyst"))
-
-
-def documented(*extra):
-    """Document the auth and validation errors every write can answer, plus `extra` ones."""
-
-    def decorate(view):
-        for status, description in (*AUTH_ERRORS, (422, "Invalid fields; `errors` names each"), *extra):
-            view = blp.alt_response(status, schema=ErrorSchema, description=description)(view)
-        return blp.doc(security=[BEARER_AUTH])(view)
-
-    return decorate
+def documented(*errors):
+    return error_docs(blp, "an analyst", (422, "Invalid fields; `errors` names each"), *errors)
 
 
 @blp.route("/companies")

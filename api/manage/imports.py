@@ -6,9 +6,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from api import database
-from api.auth import BEARER_AUTH, current_user, roles
-from api.errors import ErrorSchema
-from api.manage import invalidate_after_writes
+from api.auth import current_user, roles
+from api.manage import error_docs, invalidate_after_writes
 from ratings import imports
 from ratings.db import transaction
 
@@ -26,11 +25,9 @@ class Imports(MethodView):
     @roles("analyst")
     @blp.arguments(ImportQuery, location="query", as_kwargs=True)
     @blp.response(200)
-    @blp.alt_response(401, schema=ErrorSchema, description="No token, or an unknown or revoked one")
-    @blp.alt_response(403, schema=ErrorSchema, description="Not an analyst")
-    @blp.alt_response(400, schema=ErrorSchema, description="The body is neither JSON nor CSV")
-    @blp.alt_response(422, schema=ErrorSchema, description="Invalid rows, each named in errors.rows; nothing written")
-    @blp.doc(security=[BEARER_AUTH], requestBody={"required": True, "content": {
+    @error_docs(blp, "an analyst", (400, "The body is neither JSON nor CSV"),
+                (422, "Invalid rows, each named in errors.rows; nothing written"))
+    @blp.doc(requestBody={"required": True, "content": {
         "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}}})
     def post(self, kind):
         """Import a JSON document (the demo catalog's shape) or a CSV file of one kind; re-running changes nothing."""

@@ -4,9 +4,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api import database
-from api.auth import BEARER_AUTH, current_user, roles
-from api.errors import ErrorSchema
-from api.manage import invalidate_after_writes
+from api.auth import current_user, roles
+from api.manage import error_docs, invalidate_after_writes
 from api.manage.schemas import ReplyCreate, ReplyRecordOut
 from ratings import portal
 from ratings.db import transaction
@@ -19,9 +18,7 @@ invalidate_after_writes(blp)
 class Scorecard(MethodView):
     @roles("company")
     @blp.response(200)
-    @blp.alt_response(401, schema=ErrorSchema, description="No token, or an unknown or revoked one")
-    @blp.alt_response(403, schema=ErrorSchema, description="Not a company user")
-    @blp.doc(security=[BEARER_AUTH])
+    @error_docs(blp, "a company user")
     def get(self):
         """Your company's published scorecard: every indicator's points, the roadmap, history and replies."""
         return portal.scorecard(database.session(), user=current_user())
@@ -32,11 +29,7 @@ class Replies(MethodView):
     @roles("company")
     @blp.arguments(ReplyCreate)
     @blp.response(201, ReplyRecordOut)
-    @blp.alt_response(401, schema=ErrorSchema, description="No token, or an unknown or revoked one")
-    @blp.alt_response(403, schema=ErrorSchema, description="Not a company user")
-    @blp.alt_response(404, schema=ErrorSchema, description="Not one of your company's ratings")
-    @blp.alt_response(422, schema=ErrorSchema, description="Invalid fields")
-    @blp.doc(security=[BEARER_AUTH])
+    @error_docs(blp, "a company user", (404, "Not one of your company's ratings"), (422, "Invalid fields"))
     def post(self, body):
         """Reply to one of your published ratings; it shows publicly once a reviewer accepts it."""
         session = database.session()
@@ -48,11 +41,7 @@ class Replies(MethodView):
 class Accept(MethodView):
     @roles("reviewer")
     @blp.response(200, ReplyRecordOut)
-    @blp.alt_response(401, schema=ErrorSchema, description="No token, or an unknown or revoked one")
-    @blp.alt_response(403, schema=ErrorSchema, description="Not a reviewer")
-    @blp.alt_response(404, schema=ErrorSchema, description="Unknown reply")
-    @blp.alt_response(409, schema=ErrorSchema, description="Not pending")
-    @blp.doc(security=[BEARER_AUTH])
+    @error_docs(blp, "a reviewer", (404, "Unknown reply"), (409, "Not pending"))
     def post(self, reply_id):
         """Accept a company's reply, so the public scorecard shows it."""
         session = database.session()
