@@ -132,6 +132,27 @@ def users_create(email: str, role: str, company: str | None, database_url: str) 
     click.echo(token)
 
 
+@users_group.command("token")
+@click.option("--email", required=True)
+@database_option
+def users_token(email: str, database_url: str) -> None:
+    """Issue another API token for an existing user (shown this once only)."""
+    with _session(database_url) as session, _domain_errors(), transaction(session):
+        token = users.issue_token(session, user=users.get_user(session, email=email))
+    click.echo(f"New API token for {email} (shown once, store it now):")
+    click.echo(token)
+
+
+@users_group.command("revoke")
+@click.option("--email", required=True)
+@database_option
+def users_revoke(email: str, database_url: str) -> None:
+    """Revoke every API token of a user; requests with them get 401 from now on."""
+    with _session(database_url) as session, _domain_errors(), transaction(session):
+        count = users.revoke_tokens(session, email=email)
+    click.echo(f"Revoked {count} token(s) of {email}.")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -68,11 +68,16 @@ def authenticate(session: Session, token: str) -> User | None:
     return session.get(User, row.user_id)
 
 
-def revoke_tokens(session: Session, *, email: str, actor: User | None = None) -> int:
-    """Revoke every live token of a user; returns how many."""
+def get_user(session: Session, *, email: str) -> User:
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
         raise NotFound(f"No user has the email {email}.", code="user_not_found")
+    return user
+
+
+def revoke_tokens(session: Session, *, email: str, actor: User | None = None) -> int:
+    """Revoke every live token of a user; returns how many."""
+    user = get_user(session, email=email)
     rows = session.exec(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
     for row in rows:
         before = audit.snapshot(row)

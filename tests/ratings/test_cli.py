@@ -55,3 +55,18 @@ def test_db_upgrade_on_an_empty_sqlite_file(tmp_path):
     result = run(url, "db", "upgrade")
     assert result.exit_code == 0 and "revision" in result.output
     assert "company" in row_counts(url)
+
+
+def test_a_revoked_token_no_longer_authenticates_and_a_new_one_does(database_url):
+    from ratings.users import authenticate
+
+    first = run(database_url, "users", "create", "--email", "ana@example.org", "--role", "analyst").output.strip().splitlines()[-1]
+    assert run(database_url, "users", "revoke", "--email", "ana@example.org").output.startswith("Revoked 1 token")
+    second = run(database_url, "users", "token", "--email", "ana@example.org").output.strip().splitlines()[-1]
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        assert authenticate(session, first) is None
+        assert authenticate(session, second).email == "ana@example.org"
+    engine.dispose()
+    missing = CliRunner().invoke(main, ["users", "revoke", "--email", "nobody@example.org", "--database-url", database_url])
+    assert missing.exit_code == 1 and "user_not_found" in missing.output
