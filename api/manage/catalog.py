@@ -7,7 +7,7 @@ from api import database
 from api.auth import current_user, roles
 from api.manage import error_docs, invalidate_after_writes
 from api.manage.schemas import (
-    BrandCreate, BrandOut, CompanyCreate, CompanyRecordOut, CompanyUpdate, PrefixCreate, PrefixOut, ProductCreate,
+    BrandCreate, BrandOut, BrandUpdate, CompanyCreate, CompanyRecordOut, CompanyUpdate, PrefixCreate, PrefixOut, ProductCreate,
     ProductRecordOut, SourcingOut, SourcingReplace,
 )
 from ratings import catalog, datafiles
@@ -57,6 +57,19 @@ class Brands(MethodView):
         session = database.session()
         with transaction(session):
             return catalog.create_brand(session, actor=current_user(), **body)
+
+
+@blp.route("/brands/<string:slug>")
+class Brand(MethodView):
+    @roles("analyst")
+    @blp.arguments(BrandUpdate)
+    @blp.response(200, BrandOut)
+    @documented((404, "Unknown brand, company or industry"))
+    def patch(self, body, slug):
+        """Change a brand's name, aliases, industry or owner (never its slug)."""
+        session = database.session()
+        with transaction(session):
+            return catalog.update_brand(session, slug, changes=body, actor=current_user())
 
 
 @blp.route("/products")

@@ -44,6 +44,13 @@ class BrandCreate(Strict):
     aliases = fields.List(fields.String(validate=NAME), load_default=list, validate=validate.Length(max=50))
 
 
+class BrandUpdate(Strict):
+    name = fields.String(validate=NAME)
+    company = fields.String(validate=SLUG)
+    industry = fields.String(allow_none=True, validate=SLUG)
+    aliases = fields.List(fields.String(validate=NAME), validate=validate.Length(max=50))
+
+
 class BrandOut(ma.Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)

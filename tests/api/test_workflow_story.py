@@ -45,6 +45,8 @@ def test_the_whole_story_through_http(database_url, app_factory):
     ok(client.post("/v1/companies", json={"name": "Nordvik & Co", "country": "NO"}, headers=analyst), 201)
     ok(client.post("/v1/brands", json={"name": "Nordvik", "company": "nordvik-co", "industry": "apparel",
                                        "aliases": ["Nordvik and Co"]}, headers=analyst), 201)
+    ok(client.patch("/v1/brands/nordvik", json={"aliases": ["Nordvik and Co", "Nordvik Wool"]}, headers=analyst))
+    assert ok(client.get("/v1/brands?q=nordvik wool")).get_json()["items"][0]["slug"] == "nordvik"
     product = ok(client.post("/v1/products", json={"gtin": "4006381333931", "name": "Wool sweater", "brand": "nordvik"},
                              headers=analyst), 201).get_json()
     assert product["gtin"] == "04006381333931"

@@ -100,42 +100,56 @@ def test_the_real_methodology_equals_the_eager_engine(f2w, risk_list, data):
     assert_same_as_eager(score(f2w, answers, sourcing, risk_list), f2w, answers, sourcing, risk_list)
 
 
+def kernel_scores(layout, values, applicable):
+    """What score() runs: the full kernel when every slot is applicable, else the partial one."""
+    if all(applicable):
+        return layout.kernel(values)
+    return layout.partial_kernel(values, [1.0 if a else 0.0 for a in applicable])
+
+
 @settings(max_examples=300)
 @given(st.data())
-def test_the_kernel_gives_the_general_paths_scores_bit_for_bit(data):
+def test_the_kernels_give_the_general_paths_scores_bit_for_bit(data):
     methodology = data.draw(methodologies)
     layout = layout_for(methodology)
-    values = data.draw(st.lists(st.sampled_from([0.0, -0.0, 0.25, 0.5, 1.0]) | st.floats(0, 1),
-                                min_size=layout.slot_count, max_size=layout.slot_count))
-    expected = weighted_scores(layout, values, [True] * layout.slot_count)
-    assert repr(layout.kernel(values)) == repr(expected)
+    n = layout.slot_count
+    applicable = data.draw(st.just([True] * n) | st.just([False] * n) | st.lists(st.booleans(), min_size=n, max_size=n))
+    values = data.draw(st.lists(st.sampled_from([0.0, -0.0, 0.25, 0.5, 1.0]) | st.floats(0, 1), min_size=n, max_size=n))
+    values = [v if a else 0.0 for v, a in zip(values, applicable)]  # as score() reads them: 0.0 when N/A
+    expected = weighted_scores(layout, values, applicable)
+    assert repr(kernel_scores(layout, values, applicable)) == repr(expected)
+    if all(applicable):  # the partial kernel takes this case too
+        assert repr(layout.partial_kernel(values, [1.0] * n)) == repr(expected)
 
 
 @pytest.mark.parametrize("stages", [(stage("only", 3),), (stage("raw", 3), stage("inputs", 1.5))])
-def test_the_kernel_keeps_the_general_paths_zeros_and_brackets(stages):
-    # All -0.0 (a percent of -0.0 is accepted): the kernel's one sum that does not start from 0.0 must
+def test_the_kernels_keep_the_general_paths_zeros_and_brackets(stages):
+    # All -0.0 (a percent of -0.0 is accepted): the kernels' one sum that does not start from 0.0 must
     # not leak a -0.0. One weighted stage: w * (sw * v) must not become (w * sw) * v.
     methodology = build(category("c", indicator("S", 3, staged=True), indicator("U", 0.7, answer=PERCENT)),
                         category("d", indicator("T", 1.1, staged=True), weight=2.5), stages=stages)
     layout = layout_for(methodology)
-    for values in ([-0.0] * layout.slot_count, [0.1 * (k + 1) for k in range(layout.slot_count)]):
-        assert repr(layout.kernel(values)) == repr(weighted_scores(layout, values, [True] * layout.slot_count))
+    n = layout.slot_count
+    for values in ([-0.0] * n, [0.1 * (k + 1) for k in range(n)]):
+        for applicable in ([True] * n, [k % 2 == 0 for k in range(n)], [False] + [True] * (n - 1)):
+            values = [v if a else 0.0 for v, a in zip(values, applicable)]
+            assert repr(kernel_scores(layout, values, applicable)) == repr(weighted_scores(layout, values, applicable))
 
 
-def test_the_real_methodology_is_scored_by_the_kernel(f2w):
-    assert layout_for(f2w).kernel is not None
+def test_the_real_methodology_is_scored_by_the_kernels(f2w):
+    assert layout_for(f2w).kernel is not None and layout_for(f2w).partial_kernel is not None
 
 
-def test_a_methodology_the_kernel_cannot_take_is_scored_by_the_general_path():
+def test_a_methodology_the_kernels_cannot_take_is_scored_by_the_general_path():
     # Built directly (the loader refuses it): a category without indicators is never scored.
     a = Indicator("A", "?", "", 1, False, build(category("c", indicator("A"))).indicator("A").answer, "c")
     methodology = Methodology("odd", "odd", "1", (), (Category("c", "C", 1, (a,)), Category("empty", "E", 1, ())),
                               build(category("c", indicator("A"))).grades)
-    assert layout_for(methodology).kernel is None
-    answers = [Answer("A", None, "partial")]
-    result = score(methodology, answers, [], COTTON_CN)
-    assert (result.score, result.categories["empty"].score) == (50.0, None)
-    assert_same_as_eager(result, methodology, answers, [])
+    assert layout_for(methodology).kernel is None and layout_for(methodology).partial_kernel is None
+    for answers in ([Answer("A", None, "partial")], [Answer("A", None, "na")]):
+        result = score(methodology, answers, [], COTTON_CN)
+        assert result.categories["empty"].score is None
+        assert_same_as_eager(result, methodology, answers, [])
 
 
 @given(grade_scales(), st.sampled_from(["standard", "high_risk"]), st.data())

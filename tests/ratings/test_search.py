@@ -1,0 +1,41 @@
+"""Brand search as properties: any input is safe, exact names and prefixes always find their brand."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ratings.search import BrandEntry, BrandIndex, normalise
+
+NAMES = [["Café Solvane", "Cafe Solvane"], ["Tidewren", "Tide Wren"], ["Tidewren Kids"], ["Brightloam"], ["Brightloom"],
+         ["Fern & Thistle", "Fern and Thistle"], ["Quillmere Noir"], ["QVX Audio"]]
+INDEX = BrandIndex([BrandEntry(n, f"b{n}", names[0], "apparel" if n % 2 else "cocoa", n) for n, names in enumerate(NAMES)], NAMES)
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=60))
+def test_any_query_is_answered_without_error_and_without_duplicates(query):
+    hits = INDEX.search(query)
+    assert len({h.brand_id for h in hits}) == len(hits)
+
+
+@given(st.text(max_size=40))
+def test_normalising_twice_changes_nothing(text):
+    assert normalise(normalise(text)) == normalise(text)
+
+
+@given(st.sampled_from([name for names in NAMES for name in names]), st.data())
+def test_an_exact_name_or_any_prefix_of_it_finds_its_brand(name, data):
+    owner = next(n for n, names in enumerate(NAMES) if name in names)
+    assert INDEX.search(name)[0].brand_id == owner or normalise(INDEX.search(name)[0].name) == normalise(name)
+    cut = data.draw(st.integers(min_value=3, max_value=len(name)))
+    prefix = name[:cut]
+    if normalise(prefix):
+        assert owner in [h.brand_id for h in INDEX.search(prefix)]
+
+
+def test_long_queries_do_not_match_short_names_by_accident():
+    assert INDEX.search("x' OR 1=1; DROP TABLE brand; --") == []
+
+
+def test_filters_apply_to_matches():
+    assert {h.industry for h in INDEX.search("tidewren", industry="cocoa")} <= {"cocoa"}
+    assert all(h.rank <= 2 for h in INDEX.search("b", max_rank=2))
