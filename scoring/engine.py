@@ -4,26 +4,32 @@ Semantics (DESIGN.md, "Scoring semantics"): an answer is worth v in [0, 1]; "na"
 denominator; unanswered is 0. A staged indicator is the stage-weighted mean of its applicable stages,
 a category the weighted mean of its applicable indicators (x100), the overall score the weighted mean
 of the categories that have any applicable indicator. Grades compare the unrounded score.
+
+score() does only what ranking needs (scale, scores, grades); a Result works out its per-slot detail
+(points, roadmap, coverage, inputs hash) when first read. The arithmetic is defined in sums.py;
+kernels.py generates the fast, bit-identical version score() runs.
 """
 
 from __future__ import annotations
 
-import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import repeat
+from operator import attrgetter, mul
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from scoring.fingerprint import canonical_answer, canonical_json, hash_of_texts
 from scoring.inputs import SOURCE_TYPES, Answer, SourcingRecord, answer_value
 from scoring.layout import Layout, layout_for
-from scoring.methodology import Methodology
-from scoring.risk import RiskList, RiskPair, decide_scale
+from scoring.methodology import NOT_APPLICABLE, Methodology
+from scoring.risk import RiskList, RiskPair, ScaleDecision, decide_scale
 from scoring.roadmap import Roadmap, build_roadmap
+from scoring.sums import Scores, category_scores, points, scored_weight, sum_up, weighted_scores
 
 
 class IndicatorResult(NamedTuple):
-    # A NamedTuple rather than a frozen dataclass: score() makes one per slot, and tuples are several
+    # A NamedTuple rather than a frozen dataclass: a Result makes one per slot, and tuples are several
     # times cheaper to build. It is just as immutable.
     indicator: str
     category: str
@@ -35,15 +41,29 @@ class IndicatorResult(NamedTuple):
     share: float  # possible / 100: its share of the overall score
 
 
-@dataclass(frozen=True)
+# CategoryResult, StageResult and Result are frozen dataclasses with a hand-written __init__ that
+# writes the fields straight into the instance dict. The generated one calls object.__setattr__ per
+# field, which took about a sixth of score() (it makes eight of these per call). Same fields, same
+# immutability (assignment still raises FrozenInstanceError), same eq, hash and repr.
+
+
+@dataclass(frozen=True, init=False)
 class CategoryResult:
     score: float | None  # None: every indicator N/A, so the category is left out of the overall
     grade: str | None
 
+    def __init__(self, score: float | None, grade: str | None):
+        fields = self.__dict__
+        fields["score"] = score
+        fields["grade"] = grade
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class StageResult:
     score: float | None  # None: no staged indicator is applicable at this stage
+
+    def __init__(self, score: float | None):
+        self.__dict__["score"] = score
 
 
 @dataclass(frozen=True)
@@ -62,8 +82,36 @@ class Coverage:
     evidence: EvidenceCoverage | None  # None when no answer carries evidence
 
 
-@dataclass(frozen=True)
+# The public fields of a Result, in the order equality and repr use (the order they were declared in
+# before some became lazy).
+RESULT_FIELDS = (
+    "score", "grade", "scale", "scale_reasons", "risk_pairs", "undisclosed_stages", "categories", "stages",
+    "indicators", "coverage", "roadmap", "methodology_id", "methodology_version", "inputs_hash", "notes",
+)
+_public_fields = attrgetter(*RESULT_FIELDS)
+
+
+class _Inputs(NamedTuple):
+    """What score() keeps for the lazy fields: its own copies of the inputs, and the values it read."""
+
+    methodology: Methodology
+    answers: tuple[Answer, ...]
+    sourcing: tuple[SourcingRecord, ...]
+    values: list[float]  # per slot: v in [0, 1]; 0 when unanswered or N/A
+    not_applicable: list[int]  # slots answered "na"
+    evidenced: list[tuple[Answer, bool]]  # answers that carry evidence, and whether each is applicable
+
+
+@dataclass(frozen=True, init=False)
 class Result:
+    """What score() returns; immutable.
+
+    score() computes the fields declared here: what bulk ranking reads. `indicators`, `coverage`,
+    `roadmap` and `inputs_hash` are worked out on first access (then kept), from copies of the inputs
+    that score() holds on to, so they are the same whenever they are read. Equality compares every
+    public field, lazy ones included.
+    """
+
     score: float  # unrounded
     grade: str
     scale: str
@@ -72,13 +120,74 @@ class Result:
     undisclosed_stages: tuple[str, ...]
     categories: Mapping[str, CategoryResult]
     stages: Mapping[str, StageResult]
-    indicators: tuple[IndicatorResult, ...]
-    coverage: Coverage
-    roadmap: Roadmap
     methodology_id: str
     methodology_version: str
-    inputs_hash: str
     notes: tuple[str, ...] = ()  # anything a reader must know to trust the score, e.g. nothing applicable
+    _inputs: _Inputs | None = field(default=None, repr=False, compare=False)
+
+    def __init__(self, score: float, grade: str, scale: str, scale_reasons: tuple[str, ...],
+                 risk_pairs: tuple[RiskPair, ...], undisclosed_stages: tuple[str, ...],
+                 categories: Mapping[str, CategoryResult], stages: Mapping[str, StageResult], methodology_id: str,
+                 methodology_version: str, notes: tuple[str, ...] = (), _inputs: _Inputs | None = None):
+        self.__dict__.update({
+            "score": score, "grade": grade, "scale": scale, "scale_reasons": scale_reasons, "risk_pairs": risk_pairs,
+            "undisclosed_stages": undisclosed_stages, "categories": categories, "stages": stages,
+            "methodology_id": methodology_id, "methodology_version": methodology_version, "notes": notes,
+            "_inputs": _inputs,
+        })
+
+    @cached_property
+    def indicators(self) -> tuple[IndicatorResult, ...]:
+        """Points per slot, in slot order (categories, indicators and stages in file order)."""
+        layout, read = self._layout, self._inputs
+        possible = self._possible
+        earned = list(map(mul, possible, read.values))
+        share = [p / 100 for p in possible]
+        return _rows(IndicatorResult, layout.slot_indicator_id, layout.slot_category, layout.slot_stage,
+                     self._answer_table[0], self._applicable, earned, possible, share)
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        return _coverage(self._layout, self._inputs)
+
+    @cached_property
+    def roadmap(self) -> Roadmap:
+        return build_roadmap(self._inputs.methodology, self.scale, self.score, self.grade, self.indicators)
+
+    @cached_property
+    def inputs_hash(self) -> str:
+        texts = self._answer_table[1]
+        return hash_of_texts(self._inputs.methodology, [t for t in texts if t is not None], self._inputs.sourcing)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _public_fields(self) == _public_fields(other)
+
+    def __repr__(self) -> str:
+        return f"Result({', '.join(f'{name}={getattr(self, name)!r}' for name in RESULT_FIELDS)})"
+
+    # What the lazy fields share, each worked out once.
+
+    @property
+    def _layout(self) -> Layout:
+        return layout_for(self._inputs.methodology)
+
+    @cached_property
+    def _applicable(self) -> list[bool]:
+        return _applicable_slots(self._layout.slot_count, self._inputs.not_applicable)
+
+    @cached_property
+    def _possible(self) -> Sequence[float]:
+        layout, read = self._layout, self._inputs
+        if not read.not_applicable:
+            return layout.full_points  # the same numbers: with every slot applicable they are fixed
+        sums = sum_up(layout, read.values, self._applicable)
+        return points(layout, self._applicable, sums, scored_weight(layout, category_scores(sums)))
+
+    @cached_property
+    def _answer_table(self) -> tuple[list[Any], list[str | None]]:
+        return _answer_table(self._layout, self._inputs.answers)
 
 
 NOTHING_APPLICABLE = "No indicator is applicable (every answer is N/A), so the score is 0 and the grade is the lowest band."
@@ -86,173 +195,185 @@ NOTHING_APPLICABLE = "No indicator is applicable (every answer is N/A), so the s
 
 def score(methodology: Methodology, answers: Iterable[Answer], sourcing: Iterable[SourcingRecord],
           risk_list: RiskList) -> Result:
-    """Score validated answers; ValueError for an answer the methodology cannot take (never a silent mis-score)."""
-    layout = layout_for(methodology)
-    sourcing = tuple(sourcing)
-    decision = decide_scale(methodology, sourcing, risk_list)
-    read = _read_answers(methodology, layout, answers)
-    sums = _sum_up(layout, read)
+    """Score validated answers; ValueError for an answer the methodology cannot take (never a silent mis-score).
 
-    category_scores = [100 * n / d if d else None for n, d in zip(sums.category_num, sums.category_den)]
-    scored_weight = sum(W for W, s in zip(layout.category_weights, category_scores) if s is not None)
-    if scored_weight:
-        overall = sum(W * s for W, s in zip(layout.category_weights, category_scores) if s is not None) / scored_weight
-        notes: tuple[str, ...] = ()
-    else:
-        overall, notes = 0.0, (NOTHING_APPLICABLE,)
-    indicators = _indicator_results(layout, read, _points(layout, read, sums, scored_weight))
+    This computes the scale, the scores and the grades; the per-slot detail is left to the Result,
+    which works it out when first read.
+    """
+    layout = layout_for(methodology)
+    answers, sourcing = tuple(answers), tuple(sourcing)  # our own copies, for the lazy fields
+    decision = _scale_decision(methodology, layout, sourcing, risk_list)
+    values, not_applicable, evidenced = _read_fast(layout, answers) or _read_carefully(methodology, layout, answers)
+    if evidenced:
+        _check_evidence(evidenced)
+
+    overall, category_scores_, stage_scores = _scores(layout, values, not_applicable)
+    nothing_applicable = category_scores_.count(None) == len(category_scores_)
 
     scale = decision.scale
-    grade = methodology.grade_for(overall, scale)
+    grade = layout.graders[scale]  # None for None: a category left out has no grade
+    categories = map(CategoryResult, category_scores_, map(grade, category_scores_))
     return Result(
         score=overall,
-        grade=grade,
+        grade=grade(overall),
         scale=scale,
         scale_reasons=decision.reasons,
         risk_pairs=decision.risk_pairs,
         undisclosed_stages=decision.undisclosed_stages,
-        categories=MappingProxyType({
-            category_id: CategoryResult(s, None if s is None else methodology.grade_for(s, scale))
-            for category_id, s in zip(layout.category_ids, category_scores)
-        }),
-        stages=MappingProxyType({
-            stage_id: StageResult(s) for stage_id, s in zip(layout.stage_ids, _stage_scores(layout, sums))
-        }),
-        indicators=indicators,
-        coverage=_coverage(layout, read),
-        roadmap=build_roadmap(methodology, scale, overall, grade, indicators),
+        categories=MappingProxyType(dict(zip(layout.category_ids, categories))),
+        stages=MappingProxyType(dict(zip(layout.stage_ids, map(StageResult, stage_scores)))),
         methodology_id=methodology.id,
         methodology_version=methodology.version,
-        inputs_hash=hash_of_texts(methodology, [t for t in read.texts if t is not None], sourcing),
-        notes=notes,
+        notes=(NOTHING_APPLICABLE,) if nothing_applicable else (),
+        # tuple.__new__ skips the NamedTuple's Python-level __new__; the fields are as declared
+        _inputs=tuple.__new__(_Inputs, (methodology, answers, sourcing, values, not_applicable, evidenced)),
     )
 
 
-class _ReadAnswers(NamedTuple):
-    raw: list[Any]  # per slot: the answer's value, or None when unanswered
-    values: list[float]  # per slot: v in [0, 1]; 0 when unanswered or N/A
-    applicable: list[bool]  # per slot: False when answered "na"
-    texts: list[str | None]  # per hash position: the answer's canonical JSON (see fingerprint.py)
-    evidenced: list[tuple[Answer, bool]]  # answers that carry evidence, and whether each is applicable
+def _scores(layout: Layout, values: list[float], not_applicable: list[int]) -> Scores:
+    """Overall, category and stage scores, from the methodology's generated kernel for the case (with
+    or without N/A answers) or, for a methodology the generator does not take, the general walk."""
+    if not not_applicable:
+        if layout.kernel is not None:
+            return layout.kernel(values)
+    elif layout.partial_kernel is not None:
+        applicable = [1.0] * layout.slot_count
+        for slot in not_applicable:
+            applicable[slot] = 0.0
+        return layout.partial_kernel(values, applicable)
+    return weighted_scores(layout, values, _applicable_slots(layout.slot_count, not_applicable))
 
 
-def _read_answers(methodology: Methodology, layout: Layout, answers: Iterable[Answer]) -> _ReadAnswers:
-    count = layout.slot_count
-    raw: list[Any] = [None] * count
-    values = [0.0] * count
-    applicable = [True] * count
-    texts: list[str | None] = [None] * count
+# ---------------------------------------------------------------------------------------------------
+# The scale
+
+SCALE_CACHE_SIZE = 1024  # distinct sourcings remembered per methodology
+_sourcing_key = attrgetter("stage", "good", "country", "disclosed")  # all that decide_scale reads of a record
+
+
+def _scale_decision(methodology: Methodology, layout: Layout, sourcing: tuple[SourcingRecord, ...],
+                    risk_list: RiskList) -> ScaleDecision:
+    """decide_scale, remembered per distinct sourcing: bulk scoring meets the same few supply chains
+    again and again, and the decision depends only on the records, the methodology and the risk list."""
+    key = tuple(map(_sourcing_key, sourcing))
+    cache = layout.scale_cache  # one per methodology
+    cached = cache.get(key)
+    if cached is not None and cached[0] is risk_list:
+        return cached[1]
+    decision = decide_scale(methodology, sourcing, risk_list)
+    if len(cache) >= SCALE_CACHE_SIZE:
+        cache.clear()  # bounded; a miss only costs one decide_scale
+    cache[key] = (risk_list, decision)
+    return decision
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading the answers
+
+_Read = tuple[list[float], list[int], list[tuple[Answer, bool]]]  # values, N/A slots, evidenced answers
+_PLAIN_NUMBERS = (float, int)  # exactly these: bool is an int subclass, and answer_value vets the rest
+
+
+def _read_fast(layout: Layout, answers: tuple[Answer, ...]) -> _Read | None:
+    """Each answer's v at its slot: one nested dict lookup per answer, and no tuple or dict made for it.
+
+    None when any answer is not of the everyday kind (unknown, answered twice, not an accepted value,
+    a number that is not exactly int or float): `_read_carefully` then reads them all again and
+    raises for the first bad one, as answer_value words it. What this accepts, answer_value accepts
+    with the same v.
+    """
+    entry_of = layout.entry_of
+    values: list = [None] * layout.slot_count  # None: unanswered so far
+    not_applicable: list[int] = []
     evidenced: list[tuple[Answer, bool]] = []
-    slot_of, text_values, percent = layout.slot_of, layout.slot_text_values, layout.slot_percent
-    json_texts, json_prefix, hash_position = layout.slot_json_texts, layout.slot_json_prefix, layout.hash_position
+    try:
+        for answer in answers:
+            slot, choices = entry_of[answer.indicator][answer.stage]
+            if values[slot] is not None:
+                return None  # answered twice
+            if choices is not None:
+                v = choices[answer.value]  # an option's v, or None for "na"
+            else:
+                value = answer.value
+                if type(value) in _PLAIN_NUMBERS and 0 <= value <= 100:  # NaN fails too
+                    v = value / 100
+                elif type(value) is str and value == NOT_APPLICABLE:
+                    v = None
+                else:
+                    return None
+            if answer.evidence:
+                evidenced.append((answer, v is not None))
+            if v is None:
+                not_applicable.append(slot)
+                v = 0.0
+            values[slot] = v
+    except (KeyError, TypeError):  # unknown indicator, stage or option; or an unhashable one
+        return None
+    return _unanswered_as_zero(values, len(answers)), not_applicable, evidenced
 
+
+def _read_carefully(methodology: Methodology, layout: Layout, answers: tuple[Answer, ...]) -> _Read:
+    """What _read_fast gives, checking each answer in turn; ValueError for the first one that is wrong."""
+    values: list = [None] * layout.slot_count
+    not_applicable: list[int] = []
+    evidenced: list[tuple[Answer, bool]] = []
     for answer in answers:
-        slot = slot_of.get((answer.indicator, answer.stage))
+        slot = layout.slot_of.get((answer.indicator, answer.stage))
         if slot is None:
             raise ValueError(f"methodology {methodology.id!r} has no indicator {answer.indicator!r} at stage {answer.stage!r}")
-        if raw[slot] is not None:
+        if values[slot] is not None:
             raise ValueError(f"{answer.indicator!r} at stage {answer.stage!r} is answered twice")
-        value = answer.value
-        # The common cases inline (this loop runs once per answer); anything else goes through
-        # answer_value, which raises for a value the indicator does not accept.
-        if type(value) is str and value in text_values[slot]:
-            v = text_values[slot][value]
-        elif percent[slot] and type(value) in (int, float) and 0 <= value <= 100:
-            v = value / 100
-        else:
-            v = answer_value(layout.slot_indicator[slot].answer, value)
+        v = answer_value(layout.slot_indicator[slot].answer, answer.value)
+        if answer.evidence:
+            evidenced.append((answer, v is not None))
         if v is None:
-            applicable[slot] = False
-        else:
-            values[slot] = v
-        raw[slot] = value
+            not_applicable.append(slot)
+            v = 0.0
+        values[slot] = v
+    return _unanswered_as_zero(values, len(answers)), not_applicable, evidenced
 
+
+def _unanswered_as_zero(values: list, answered: int) -> list[float]:
+    # Every answer filled a slot of its own, so when there are as many answers as slots, none is left.
+    return values if answered == len(values) else [0.0 if v is None else v for v in values]
+
+
+def _applicable_slots(slot_count: int, not_applicable: list[int]) -> list[bool]:
+    applicable = [True] * slot_count
+    for slot in not_applicable:
+        applicable[slot] = False
+    return applicable
+
+
+def _check_evidence(evidenced: list[tuple[Answer, bool]]) -> None:
+    """Evidence of an unknown kind is refused when scoring, as before coverage became lazy."""
+    for answer, applicable in evidenced:
+        if applicable:
+            for source_type in {e.source_type for e in answer.evidence}:
+                if source_type not in SOURCE_TYPES:
+                    raise ValueError(f"{answer.indicator!r}: unknown evidence source type {source_type!r}")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The lazy detail
+
+
+def _answer_table(layout: Layout, answers: tuple[Answer, ...]) -> tuple[list[Any], list[str | None]]:
+    """Per slot, the raw answer (None: unanswered); per hash position, the answer's canonical JSON."""
+    raw: list[Any] = [None] * layout.slot_count
+    texts: list[str | None] = [None] * layout.slot_count
+    slot_of, hash_position = layout.slot_of, layout.hash_position
+    json_texts, json_prefix = layout.slot_json_texts, layout.slot_json_prefix
+    for answer in answers:  # already checked by score()
+        slot = slot_of[(answer.indicator, answer.stage)]
+        value = raw[slot] = answer.value
         if answer.evidence:
             texts[hash_position[slot]] = canonical_json(canonical_answer(answer))
-            evidenced.append((answer, v is not None))
         elif isinstance(value, str):
             texts[hash_position[slot]] = json_texts[slot][value]
         else:  # json.dumps writes floats with float.__repr__
             texts[hash_position[slot]] = json_prefix[slot] + repr(float(value)) + "}"
-    return _ReadAnswers(raw, values, applicable, texts, evidenced)
-
-
-class _Sums(NamedTuple):
-    category_num: list[float]  # per category: sum(w_i * v_i) over applicable indicators
-    category_den: list[float]  # per category: sum(w_i) over applicable indicators; 0: left out
-    indicator_den: list[float]  # per indicator: applicable stage weight (1 unstaged); 0: not applicable
-    cell_num: list[float]  # per (category, stage): sum(w_i * v_i,s) over staged indicators applicable at s
-    cell_den: list[float]  # per (category, stage): sum(w_i) over the same
-
-
-def _sum_up(layout: Layout, read: _ReadAnswers) -> _Sums:
-    """One pass over the slots: each indicator's stage-weighted mean, added into its category and cells."""
-    values, applicable = read.values, read.applicable
-    stage_count = len(layout.stage_ids)
-    category_num = [0.0] * len(layout.category_ids)
-    category_den = [0.0] * len(layout.category_ids)
-    indicator_den = [0.0] * len(layout.indicators)
-    cell_num = [0.0] * (len(layout.category_ids) * stage_count)
-    cell_den = [0.0] * (len(layout.category_ids) * stage_count)
-    for position, indicator in enumerate(layout.indicators):
-        c, w = indicator.category, indicator.weight
-        num = den = 0.0
-        for slot, stage_weight, stage in indicator.slots:
-            if applicable[slot]:
-                v = values[slot]
-                num += stage_weight * v
-                den += stage_weight
-                if stage >= 0:
-                    cell = c * stage_count + stage
-                    cell_num[cell] += w * v
-                    cell_den[cell] += w
-        if den:
-            indicator_den[position] = den
-            category_num[c] += w * num / den
-            category_den[c] += w
-    return _Sums(category_num, category_den, indicator_den, cell_num, cell_den)
-
-
-def _stage_scores(layout: Layout, sums: _Sums) -> list[float | None]:
-    """Per stage: category scores from that stage's answers alone, then their category-weighted mean."""
-    stage_count = len(layout.stage_ids)
-    scores: list[float | None] = []
-    for stage in range(stage_count):
-        num = den = 0.0
-        for c, W in enumerate(layout.category_weights):
-            cell = c * stage_count + stage
-            if sums.cell_den[cell]:  # the category has an applicable staged indicator at this stage
-                num += W * 100 * sums.cell_num[cell] / sums.cell_den[cell]
-                den += W
-        scores.append(num / den if den else None)
-    return scores
-
-
-def _points(layout: Layout, read: _ReadAnswers, sums: _Sums, scored_weight: float) -> list[float]:
-    """Per slot, the points full credit is worth: 100 * (W_c/ΣW) * (w_i/Σw) * (w_s/Σw_s), 0 if N/A.
-
-    These are exactly the terms the overall score is a weighted sum of, so earned = possible * v adds
-    up to the score.
-    """
-    possible = [0.0] * layout.slot_count
-    applicable, weights = read.applicable, layout.category_weights
-    for position, indicator in enumerate(layout.indicators):
-        den = sums.indicator_den[position]
-        if not den:
-            continue  # not applicable at any stage; and a slot can only be applicable if its indicator is
-        c = indicator.category
-        per_weight = 100 * weights[c] / scored_weight * indicator.weight / sums.category_den[c] / den
-        for slot, stage_weight, _ in indicator.slots:
-            if applicable[slot]:
-                possible[slot] = per_weight * stage_weight
-    return possible
-
-
-def _indicator_results(layout: Layout, read: _ReadAnswers, possible: list[float]) -> tuple[IndicatorResult, ...]:
-    earned = list(map(operator.mul, possible, read.values))
-    share = [p / 100 for p in possible]
-    return _rows(IndicatorResult, layout.slot_indicator_id, layout.slot_category, layout.slot_stage,
-                 read.raw, read.applicable, earned, possible, share)
+    return raw, texts
 
 
 def _rows(cls: type, *columns: Iterable) -> tuple:
@@ -260,9 +381,9 @@ def _rows(cls: type, *columns: Iterable) -> tuple:
     return tuple(map(tuple.__new__, repeat(cls), zip(*columns)))
 
 
-def _coverage(layout: Layout, read: _ReadAnswers) -> Coverage:
-    answered = layout.slot_count - read.raw.count(None)
-    with_value = answered - read.applicable.count(False)  # answered, and not N/A
+def _coverage(layout: Layout, read: _Inputs) -> Coverage:
+    answered = len(read.answers)  # each answer has a slot of its own
+    with_value = answered - len(read.not_applicable)  # answered, and not N/A
     evidence = None
     if read.evidenced and with_value:
         counts = dict.fromkeys(("any", *SOURCE_TYPES), 0)
@@ -270,9 +391,7 @@ def _coverage(layout: Layout, read: _ReadAnswers) -> Coverage:
             if applicable:
                 counts["any"] += 1
                 for source_type in {e.source_type for e in answer.evidence}:
-                    if source_type not in SOURCE_TYPES:
-                        raise ValueError(f"{answer.indicator!r}: unknown evidence source type {source_type!r}")
-                    counts[source_type] += 1
+                    counts[source_type] += 1  # known: score() checked
         evidence = EvidenceCoverage(*(counts[kind] / with_value for kind in ("any", *SOURCE_TYPES)))
     return Coverage(answered / layout.slot_count, evidence)
 
@@ -299,13 +418,13 @@ def result_to_dict(result: Result) -> dict:
         "undisclosed_stages": list(result.undisclosed_stages),
         "categories": {cid: {"score": _round(c.score, 1), "grade": c.grade} for cid, c in result.categories.items()},
         "stages": {sid: {"score": _round(s.score, 1)} for sid, s in result.stages.items()},
-        "indicators": [
+        "indicators": [  # unpacked rather than read by name: a fifth faster over ~100 rows
             {
-                "indicator": r.indicator, "category": r.category, "stage": r.stage, "value": r.value,
-                "applicable": r.applicable, "earned": round(r.earned, 2), "possible": round(r.possible, 2),
-                "share": round(r.share, 4),
+                "indicator": indicator, "category": category, "stage": stage, "value": value,
+                "applicable": applicable, "earned": round(earned, 2), "possible": round(possible, 2),
+                "share": round(share, 4),
             }
-            for r in result.indicators
+            for indicator, category, stage, value, applicable, earned, possible, share in result.indicators
         ],
         "coverage": {
             "answered": round(result.coverage.answered, 3),
@@ -316,8 +435,8 @@ def result_to_dict(result: Result) -> dict:
         "roadmap": {
             "next_grade": result.roadmap.next_grade,
             "reachable": result.roadmap.reachable,
-            "items": [_roadmap_item(i) for i in result.roadmap.items],
-            "to_next_grade": [_roadmap_item(i) for i in result.roadmap.to_next_grade],
+            "items": _roadmap_items(result.roadmap.items),
+            "to_next_grade": _roadmap_items(result.roadmap.to_next_grade),
         },
         "notes": list(result.notes),
         "inputs_hash": result.inputs_hash,
@@ -325,11 +444,14 @@ def result_to_dict(result: Result) -> dict:
     }
 
 
-def _roadmap_item(item) -> dict:
-    return {
-        "indicator": item.indicator, "stage": item.stage, "category": item.category,
-        "gain": round(item.gain, 2), "score_if_met": round(item.score_if_met, 1), "grade_if_met": item.grade_if_met,
-    }
+def _roadmap_items(items) -> list[dict]:
+    return [
+        {
+            "indicator": indicator, "stage": stage, "category": category,
+            "gain": round(gain, 2), "score_if_met": round(score_if_met, 1), "grade_if_met": grade_if_met,
+        }
+        for indicator, stage, category, gain, score_if_met, grade_if_met in items
+    ]
 
 
 def _round(value: float | None, digits: int) -> float | None:

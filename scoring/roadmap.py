@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 class RoadmapItem(NamedTuple):
-    # A NamedTuple rather than a frozen dataclass: score() makes one per unmet slot, and tuples are
+    # A NamedTuple rather than a frozen dataclass: a roadmap has one per unmet slot, and tuples are
     # several times cheaper to build. It is just as immutable.
     indicator: str
     stage: str | None
