@@ -202,20 +202,21 @@ def score_command(methodology_path: str, answers_path: str) -> None:
     except json.JSONDecodeError as error:
         raise click.ClickException(f"{answers_path} is not valid JSON: {error}") from None
     except InputError as error:
-        click.echo(f"{answers_path}: {len(error.problems)} bad entr{'y' if len(error.problems) == 1 else 'ies'}:", err=True)
-        for problem in error.problems:
-            where = f"{'sourcing' if problem.field.startswith('sourcing') else 'answers'}[{problem.index}]"
-            subject = " ".join(filter(None, [problem.indicator, problem.stage]))
-            click.echo(f"  {where} {subject}: {problem.field}: {problem.reason}", err=True)
-        sys.exit(1)
+        _exit_with_bad_entries(answers_path, [assessments.problem_dict(p) for p in error.problems])
     hidden = assessments.na_where_undisclosed(method, answers, sourcing)
     if hidden:
-        click.echo(f"{answers_path}: {len(hidden)} bad entr{'y' if len(hidden) == 1 else 'ies'}:", err=True)
-        for problem in hidden:
-            click.echo(f"  answers[{problem['index']}] {problem['indicator']} {problem['stage']}: value: {problem['reason']}", err=True)
-        sys.exit(1)
+        _exit_with_bad_entries(answers_path, hidden)
     result = score(method, answers, sourcing, datafiles.risk_list())
     click.echo(json.dumps(result_to_dict(result), indent=2, ensure_ascii=False))
+
+
+def _exit_with_bad_entries(path: str, problems: list[dict]) -> None:
+    click.echo(f"{path}: {len(problems)} bad entr{'y' if len(problems) == 1 else 'ies'}:", err=True)
+    for problem in problems:
+        where = f"{'sourcing' if problem['field'].startswith('sourcing') else 'answers'}[{problem['index']}]"
+        subject = " ".join(filter(None, [problem["indicator"], problem["stage"]]))
+        click.echo(f"  {where} {subject}: {problem['field']}: {problem['reason']}", err=True)
+    sys.exit(1)
 
 
 def _session(database_url: str) -> Session:
