@@ -1,7 +1,7 @@
 """Response caching for public GETs, invalidated by a catalog generation kept in the cache backend.
 
-Every cached response is keyed by the current generation. Any catalog change or publication bumps
-it, so the very next request from every worker and host (sharing Redis) misses and rebuilds.
+Every cached response is stored with the generation it was built in. Any catalog change or publication
+bumps it, so the very next request from every worker and host (sharing Redis) misses and rebuilds.
 ETags are content hashes stored with the body, so an unchanged resource keeps its ETag and a
 matching If-None-Match gets a 304 without touching the database.
 """
@@ -20,6 +20,7 @@ from api.extensions import cache
 from ratings.errors import NotFound
 
 GENERATION_KEY = "catalog-generation"
+GENERATION_TIMEOUT = 10 * 365 * 24 * 3600  # seconds: in effect never
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
 
 
@@ -27,7 +28,8 @@ def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
         # A lost counter restarts at the clock, never at a number older responses were cached under.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=0)
+        # Not timeout=0: the in-process cache evicts the entries that expire first, and it sorts 0 first.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=GENERATION_TIMEOUT)
         value = cache.get(GENERATION_KEY)
     return 0 if value is None else int(value)  # None only from a cache that keeps nothing (CACHE_TYPE=NullCache)
 
@@ -35,7 +37,7 @@ def generation() -> int:
 def bump_generation() -> None:
     """Call after every committed catalog change or publication."""
     if cache.cache.inc(GENERATION_KEY) is None:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=0)
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=GENERATION_TIMEOUT)
 
 
 def public_cached(view):
@@ -43,22 +45,24 @@ def public_cached(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key = f"response:{generation()}:{request.full_path}"
-        entry = cache.get(key)
-        if entry is None:
+        # An entry remembers the generation it was built in; one round trip to Redis fetches both.
+        key = f"response:{request.full_path}"
+        current, entry = cache.get_many(GENERATION_KEY, key)
+        current = generation() if current is None else int(current)
+        if entry is None or entry[0] != current:
             try:
                 response = view(*args, **kwargs)
             except NotFound as missing:  # negative caching: unknown barcodes are scanned again and again
                 body = current_app.json.dumps(error_body(404, missing.code, missing.message, missing.errors))
-                entry = (404, body.encode(), None)
+                entry = (current, 404, body.encode(), None)
             else:
                 if response.status_code != 200:
                     return response
                 body = response.get_data()
-                entry = (200, body, _etag(body))
+                entry = (current, 200, body, _etag(body))
             if not g.get("response_uncacheable"):  # e.g. a 404 only because upstream was down
                 cache.set(key, entry, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
-        return _respond(*entry)
+        return _respond(*entry[1:])
 
     return wrapper
 

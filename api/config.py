@@ -54,4 +54,6 @@ def finalize(settings: dict[str, Any]) -> dict[str, Any]:
         settings.setdefault("CACHE_TYPE", "api.fallback_cache.FallbackRedisCache")
     else:
         settings.setdefault("CACHE_TYPE", "SimpleCache")
+    # The in-process cache keeps 500 responses by default: fewer than the products people scan (BENCHMARKS.md).
+    settings.setdefault("CACHE_THRESHOLD", 50_000)
     return settings

@@ -15,7 +15,7 @@ from ratings.errors import Invalid
 from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
 from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import current_rating, current_ratings, rating_history, withdrawals
-from ratings.search import BrandIndex
+from ratings.search import BrandIndex, current_grades
 
 
 def rating_dict(rating: PublishedRating | None) -> dict[str, Any] | None:
@@ -108,7 +108,7 @@ def search_page(session: Session, index: BrandIndex, *, q, industry, grade_min, 
     chosen = hits[(page - 1) * page_size: page * page_size]
     brands = {b.id: b for b in session.exec(select(Brand).where(Brand.id.in_([h.brand_id for h in chosen])))}
     companies = {c.id: c for c in session.exec(select(Company).where(Company.id.in_([b.company_id for b in brands.values()])))}
-    ratings = current_ratings(session, list(companies))
+    ratings = current_grades(session, list(companies))  # grade and score only: full ratings are large
     items = [
         brand_summary(brands[h.brand_id], companies[brands[h.brand_id].company_id],
                       ratings.get(brands[h.brand_id].company_id), h.industry)

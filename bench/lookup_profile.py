@@ -1,0 +1,67 @@
+"""Time (and optionally profile) uncached barcode lookups or brand searches in-process, no HTTP server.
+
+    .venv/bin/python bench/lookup_profile.py --database-url URL --count 200 [--profile]
+    .venv/bin/python bench/lookup_profile.py --database-url URL --search --count 200 [--profile]
+
+Builds the app with CACHE_TYPE=NullCache (every request does its database work), makes one request
+to warm up (and build the search index), then times --count requests through Flask's test client:
+GTINs from gtins.txt or queries from queries.txt of --data (bench/catalog.py). Prints ms per request;
+with --profile, pyinstrument's call tree (pip install pyinstrument: bench-only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import urllib.parse
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--data", type=Path, default=ROOT / "bench/.data/1m")
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--search", action="store_true", help="brand searches instead of barcode lookups")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    os.environ.update(DATABASE_URL=args.database_url, CACHE_TYPE="NullCache", RATE_LIMITS_ENABLED="false")
+    warnings.simplefilter("ignore")  # flask-caching warns that NullCache caches nothing: that is the point
+    from api import create_app
+
+    client = create_app().test_client()
+    if args.search:
+        lines = (args.data / "queries.txt").read_text(encoding="utf-8").splitlines()
+        paths = [f"/v1/brands?q={urllib.parse.quote(q)}" for q in lines if q.strip()]
+    else:
+        paths = [f"/v1/barcodes/{g}" for g in (args.data / "gtins.txt").read_text().split()]
+    paths = (paths * (args.count // len(paths) + 1))[: args.count]
+    client.get(paths[-1])
+    profiler = None
+    if args.profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+    times = []
+    for path in paths:
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (path, response.status_code, response.get_data()[:200])
+    if profiler:
+        profiler.stop()
+        print(profiler.output_text(unicode=False, color=False))
+    times.sort()
+    print(f"{len(times)} {'searches' if args.search else 'lookups'}: mean {1000 * sum(times) / len(times):.2f} ms, "
+          f"p50 {1000 * times[len(times) // 2]:.2f} ms, p95 {1000 * times[int(len(times) * 0.95)]:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
