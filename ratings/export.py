@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from ratings import changes
 from ratings.errors import Gone
 from ratings.models import Brand, Company, Gs1Prefix, Industry, Product, PublishedRating
-from ratings.publishing import current_ratings
+from ratings.search import current_grades
 
 BATCH = 10_000
 MAX_DELTA = 20_000  # past this a fresh bundle is smaller and faster than the delta
@@ -43,7 +43,9 @@ class _Lookups:
     def __init__(self, session: Session):
         self.company_slug = dict(session.exec(select(Company.id, Company.slug)).all())
         self.industry_slug = dict(session.exec(select(Industry.id, Industry.slug)).all())
-        self.ratings = {c: _rating(r) for c, r in current_ratings(session).items()}
+        # Only the columns a record shows: 2,000 full ratings (with their results) took 300 MB.
+        shown = (PublishedRating.scale, PublishedRating.categories, PublishedRating.published_at)
+        self.ratings = {c: _rating(r) for c, r in current_grades(session, extra=shown).items()}
 
 
 def company_record(company: Company, lookups: _Lookups) -> dict[str, Any]:

@@ -122,12 +122,12 @@ class BrandIndex:
         return range(start, end)
 
 
-def current_grades(session: Session, company_ids=None) -> dict[int, Any]:
-    """Like publishing.current_ratings, but only (id, company_id, methodology_id, grade, score) of each:
-    a rating's full result is large, and decoding it for hundreds of companies dominated lookups.
+def current_grades(session: Session, company_ids=None, extra: tuple = ()) -> dict[int, Any]:
+    """Like publishing.current_ratings, but only (id, company_id, methodology_id, grade, score) of each, and the
+    `extra` columns: a rating's full result is large, and decoding it for hundreds of companies dominated lookups.
     `company_ids` is a list or a subquery of company ids; None for every company."""
     query = select(PublishedRating.id, PublishedRating.company_id, PublishedRating.methodology_id, PublishedRating.grade,
-                   PublishedRating.score).where(PublishedRating.id.not_in(select(RatingWithdrawal.rating_id)))
+                   PublishedRating.score, *extra).where(PublishedRating.id.not_in(select(RatingWithdrawal.rating_id)))
     if company_ids is not None:
         query = query.where(PublishedRating.company_id.in_(company_ids))
     rows = session.exec(query.order_by(PublishedRating.published_at.desc(), PublishedRating.id.desc()))
