@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from ratings import changes
 from ratings.errors import Gone
 from ratings.models import Brand, Company, Gs1Prefix, Industry, Product, PublishedRating
-from ratings.search import current_grades
+from ratings.publishing import current_grades
 
 BATCH = 10_000
 MAX_DELTA = 20_000  # past this a fresh bundle is smaller and faster than the delta

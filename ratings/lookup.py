@@ -16,8 +16,8 @@ from ratings.catalog import create_product
 from ratings.db import transaction
 from ratings.errors import Conflict, NotFound
 from ratings.models import Brand, CatalogChange, Company, Gs1Prefix, Industry, Product, PublishedRating, RatingWithdrawal
-from ratings.publishing import current_rating, grade_rank
-from ratings.search import current_grades, match_brand
+from ratings.publishing import current_grades, current_rating, grade_rank
+from ratings.search import match_brand
 
 ALTERNATIVES = 3
 

@@ -14,8 +14,8 @@ from ratings import catalog, datafiles
 from ratings.errors import Invalid
 from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
 from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
-from ratings.publishing import current_rating, current_ratings, rating_history, withdrawals
-from ratings.search import BrandIndex, current_grades
+from ratings.publishing import current_grades, current_rating, rating_history, withdrawals
+from ratings.search import BrandIndex
 
 
 def rating_dict(rating: PublishedRating | None) -> dict[str, Any] | None:
@@ -203,7 +203,7 @@ def _industry_rows(session: Session, industry: Industry | None = None):
     if industry is not None:
         query = query.where(Brand.industry_id == industry.id)
     rows = session.exec(query).all()
-    ratings = current_ratings(session, list({c.id for _, c in rows}))
+    ratings = current_grades(session, list({c.id for _, c in rows}))
     return rows, ratings
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, select
 from scoring.engine import result_to_dict
 
@@ -84,15 +86,20 @@ def rating_history(session: Session, company_id: int) -> list[PublishedRating]:
     )
 
 
-def current_ratings(session: Session, company_ids: list[int] | None = None) -> dict[int, PublishedRating]:
-    """The current rating of each company (all, or those listed), in one query."""
-    query = select(PublishedRating).where(PublishedRating.id.not_in(select(RatingWithdrawal.rating_id)))
+def current_grades(session: Session, company_ids=None, extra: tuple = ()) -> dict[int, Any]:
+    """The current rating of each company, but only (id, company_id, methodology_id, grade, score) of each, and the
+    `extra` columns: a rating's full result is large, and decoding it for hundreds of companies dominated lookups.
+    `company_ids` is a list or a subquery of company ids; None for every company."""
+    query = select(PublishedRating.id, PublishedRating.company_id, PublishedRating.methodology_id, PublishedRating.grade,
+                   PublishedRating.score, *extra).where(PublishedRating.id.not_in(select(RatingWithdrawal.rating_id)))
     if company_ids is not None:
         query = query.where(PublishedRating.company_id.in_(company_ids))
-    current: dict[int, PublishedRating] = {}
-    for rating in session.exec(query.order_by(PublishedRating.published_at.desc(), PublishedRating.id.desc())):
-        current.setdefault(rating.company_id, rating)
+    rows = session.exec(query.order_by(PublishedRating.published_at.desc(), PublishedRating.id.desc()))
+    current: dict[int, Any] = {}
+    for row in rows:
+        current.setdefault(row.company_id, row)  # newest first, so the first seen is current
     return current
+
 
 
 def withdrawals(session: Session, rating_ids: list[int]) -> dict[int, RatingWithdrawal]:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Any
-
 from rapidfuzz import fuzz, process, utils
 from slugify import slugify
 from sqlmodel import Session, select
 
-from ratings.models import Brand, Company, Industry, PublishedRating, RatingWithdrawal
-from ratings.publishing import grade_rank
+from ratings.models import Brand, Industry
+from ratings.publishing import current_grades, grade_rank
 
 MATCH_THRESHOLD = 75  # similarity of whole names below this is noise
 WORD_THRESHOLD = 80  # one typo in a six-letter word still matches
@@ -120,21 +118,6 @@ class BrandIndex:
         start = bisect_left(self._words, prefix)
         end = bisect_left(self._words, prefix + "\uffff")
         return range(start, end)
-
-
-def current_grades(session: Session, company_ids=None, extra: tuple = ()) -> dict[int, Any]:
-    """Like publishing.current_ratings, but only (id, company_id, methodology_id, grade, score) of each, and the
-    `extra` columns: a rating's full result is large, and decoding it for hundreds of companies dominated lookups.
-    `company_ids` is a list or a subquery of company ids; None for every company."""
-    query = select(PublishedRating.id, PublishedRating.company_id, PublishedRating.methodology_id, PublishedRating.grade,
-                   PublishedRating.score, *extra).where(PublishedRating.id.not_in(select(RatingWithdrawal.rating_id)))
-    if company_ids is not None:
-        query = query.where(PublishedRating.company_id.in_(company_ids))
-    rows = session.exec(query.order_by(PublishedRating.published_at.desc(), PublishedRating.id.desc()))
-    current: dict[int, Any] = {}
-    for row in rows:
-        current.setdefault(row.company_id, row)  # newest first, so the first seen is current
-    return current
 
 
 BRAND_MATCH_THRESHOLD = 90  # stricter than search: a wrong match would show the wrong grade
