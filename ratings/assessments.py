@@ -5,7 +5,7 @@ Publishing lives in `ratings.publishing`; this module keeps drafts and the workf
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
 
 from sqlmodel import Session, select
 from scoring.engine import Result, score

@@ -131,12 +131,6 @@ def changes_since(session: Session, since: int) -> dict[str, Any]:
     return {"version": current, "since": since, "changes": found}
 
 
-def record_key(record: dict[str, Any]) -> tuple[str, str]:
-    """The identity of a bundle record: what a change replaces or deletes."""
-    kind = record["type"]
-    return kind, record[{"company": "slug", "brand": "slug", "prefix": "prefix", "gtin": "gtin"}[kind]]
-
-
 def _in(session: Session, model, column, values: Iterable[str]):
     values = list(values)
     return session.exec(select(model).where(column.in_(values))).all() if values else []

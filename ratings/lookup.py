@@ -15,7 +15,7 @@ from ratings.barcodes import Barcode, parse_barcode
 from ratings.catalog import create_product
 from ratings.db import transaction
 from ratings.errors import Conflict, NotFound
-from ratings.models import Brand, CatalogChange, Company, Gs1Prefix, Industry, Product, PublishedRating, RatingWithdrawal
+from ratings.models import Brand, CatalogChange, Company, Gs1Prefix, Industry, Product, PublishedRating
 from ratings.publishing import current_grades, current_rating, grade_rank
 from ratings.search import match_brand
 

@@ -8,7 +8,6 @@ import requests
 from stdnum import ean
 from werkzeug.serving import make_server
 
-from tests.fixtures_api import load_demo
 
 DEMO = json.loads(open("data/demo/catalog.json", encoding="utf-8").read())
 

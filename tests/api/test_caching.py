@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 from sqlmodel import Session
 
 from api.caching import bump_generation

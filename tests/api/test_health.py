@@ -1,9 +1,6 @@
 """Probes and the error contract for errors Flask raises by itself."""
 
-import pytest
-from sqlmodel import SQLModel
 
-from ratings.db import make_engine
 
 
 def test_healthz_answers_while_the_process_is_up(client):

@@ -1,6 +1,5 @@
 """The whole workflow through HTTP only: catalog, answers, four-eyes publishing, history, portal, replies."""
 
-import pytest
 from sqlmodel import Session
 
 from ratings import catalog, users

@@ -1,7 +1,7 @@
 """The `ratings` command, run as a user would, against SQLite and PostgreSQL."""
 
 from click.testing import CliRunner
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from ratings.cli import main

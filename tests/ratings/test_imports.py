@@ -8,14 +8,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import SQLModel, select
 from stdnum import ean
 
 from ratings import imports
 from ratings.cli import main
-from ratings.db import make_engine, transaction
+from ratings.db import transaction
 from ratings.errors import Invalid
-from ratings.models import Answer, AuditEvent, Product
+from ratings.models import Answer, Product
 
 
 def gtin(n: int) -> str:
