@@ -4,7 +4,7 @@ from click.testing import CliRunner
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from ratings.cli import main
+from ratings_cli import main
 from ratings.db import make_engine
 from ratings.models import ApiToken, AuditEvent
 from ratings.users import hash_token

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel, select
 from stdnum import ean
 
 from ratings import imports
-from ratings.cli import main
+from ratings_cli import main
 from ratings.db import transaction
 from ratings.errors import Invalid
 from ratings.models import Answer, Product

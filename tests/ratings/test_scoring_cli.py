@@ -7,7 +7,7 @@ from statistics import mean
 import pytest
 from click.testing import CliRunner
 
-from ratings.cli import main
+from ratings_cli import main
 
 THEMES = "data/methodologies/themes-example.json"
 DEFAULT = "data/methodologies/f2w-2026.json"

@@ -5,7 +5,7 @@ from click.testing import CliRunner
 from sqlmodel import Session
 
 from ratings import assessments, catalog, publishing, users
-from ratings.cli import main
+from ratings_cli import main
 from ratings.db import make_engine, transaction
 from tests.ratings.test_imports import fingerprint
 

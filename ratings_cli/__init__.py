@@ -1,4 +1,5 @@
-"""The `ratings` command: parses arguments and calls services; no logic of its own."""
+"""The `ratings` command (its own entry package: it may import both `api` and `ratings`). It parses
+arguments and calls services; no logic of its own."""
 
 from __future__ import annotations
 
