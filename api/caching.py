@@ -1,7 +1,7 @@
-"""Response caching for public GETs, invalidated by a catalog generation kept in the cache backend.
+"""Response caching for public GETs, keyed on the catalog version (api/catalog_version.py).
 
-Every cached response is stored with the generation it was built in. Any catalog change or publication
-bumps it, so the very next request from every worker and host (sharing Redis) misses and rebuilds.
+A response is cached under the version it was built at; any committed change moves the version, so
+the very next request on every worker and host misses and rebuilds. Nothing needs invalidating.
 ETags are content hashes stored with the body, so an unchanged resource keeps its ETag and a
 matching If-None-Match gets a 304 without touching the database.
 """
@@ -10,34 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 from functools import wraps
 
 from flask import Response, current_app, g, request
 
+from api.catalog_version import current_version
 from api.errors import error_body
 from api.extensions import cache
 from ratings.errors import NotFound
 
-GENERATION_KEY = "catalog-generation"
-GENERATION_TIMEOUT = 10 * 365 * 24 * 3600  # seconds: in effect never
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
-
-
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # A lost counter restarts at the clock, never at a number older responses were cached under.
-        # Not timeout=0: the in-process cache evicts the entries that expire first, and it sorts 0 first.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=GENERATION_TIMEOUT)
-        value = cache.get(GENERATION_KEY)
-    return 0 if value is None else int(value)  # None only from a cache that keeps nothing (CACHE_TYPE=NullCache)
-
-
-def bump_generation() -> None:
-    """Call after every committed catalog change or publication."""
-    if cache.cache.inc(GENERATION_KEY) is None:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=GENERATION_TIMEOUT)
 
 
 def public_cached(view):
@@ -45,24 +27,22 @@ def public_cached(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        # An entry remembers the generation it was built in; one round trip to Redis fetches both.
-        key = f"response:{request.full_path}"
-        current, entry = cache.get_many(GENERATION_KEY, key)
-        current = generation() if current is None else int(current)
-        if entry is None or entry[0] != current:
+        key = f"response:v{current_version()}:{request.full_path}"
+        entry = cache.get(key)
+        if entry is None:
             try:
                 response = view(*args, **kwargs)
             except NotFound as missing:  # negative caching: unknown barcodes are scanned again and again
                 body = current_app.json.dumps(error_body(404, missing.code, missing.message, missing.errors))
-                entry = (current, 404, body.encode(), None)
+                entry = (404, body.encode(), None)
             else:
                 if response.status_code != 200:
                     return response
                 body = response.get_data()
-                entry = (current, 200, body, _etag(body))
+                entry = (200, body, _etag(body))
             if not g.get("response_uncacheable"):  # e.g. a 404 only because upstream was down
                 cache.set(key, entry, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
-        return _respond(*entry[1:])
+        return _respond(*entry)
 
     return wrapper
 

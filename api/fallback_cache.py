@@ -1,8 +1,8 @@
 """A Redis cache that keeps the app serving when Redis goes away.
 
 While Redis is unreachable every call goes to an in-process cache instead (logged once), and Redis
-is tried again every few seconds. On its return the shared catalog generation is bumped once,
-because writes made during the outage could not invalidate what Redis still holds.
+is tried again every few seconds. Keys carry the catalog version (api/catalog_version.py), so what
+either cache holds is never older than the database: writes made during the outage move the version.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = 5.0  # seconds between attempts to go back to Redis
-GENERATION_KEY = "catalog-generation"
 
 
 class FallbackRedisCache(BaseCache):
@@ -60,10 +59,6 @@ class FallbackRedisCache(BaseCache):
                 return
             self._down_since = None
         log.warning("Redis is back; using it again")
-        try:
-            self.redis.inc(GENERATION_KEY)  # drop what was cached before the outage
-        except (RedisError, OSError):
-            pass
 
     def get(self, key):
         return self._call("get", key)

@@ -11,7 +11,6 @@ import logging
 
 from flask import Flask, current_app, g
 
-from api.caching import bump_generation
 from api.extensions import cache
 from ratings.lookup import store_upstream_product
 from ratings.upstream import ProductDatabase, UpstreamUnavailable
@@ -44,8 +43,6 @@ def upstream_resolver():
         product = store_upstream_product(session, found) if found is not None else None
         if product is None:
             cache.set(miss_key, True, timeout=NEGATIVE_TTL)
-        else:
-            bump_generation()
-        return product
+        return product  # a stored product appends to the change log: every cache moves on by itself
 
     return resolve

@@ -1,7 +1,7 @@
 """Brand search: case-, accent- and punctuation-insensitive, prefix- and typo-tolerant (rapidfuzz).
 
 The index is built once from the database and kept by the caller for as long as the catalog
-generation does not change; searching it touches no database.
+version does not change; searching it touches no database.
 """
 
 from __future__ import annotations

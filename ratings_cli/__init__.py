@@ -65,8 +65,8 @@ def db_restore(path: str, yes: bool, database_url: str) -> None:
     if not yes:
         click.confirm("This replaces everything in the database. Continue?", abort=True)
     with _domain_errors():
-        backup.restore(database_url, Path(path))
-    click.echo(f"Restored from {path}.")
+        version = backup.restore(database_url, Path(path))
+    click.echo(f"Restored from {path}. Catalog version is now {version}: apps holding an older bundle resync.")
 
 
 @main.group("demo")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
-
 from api.auth import BEARER_AUTH
-from api.caching import bump_generation
 from api.errors import ErrorSchema
 
 
@@ -18,13 +15,3 @@ def error_docs(blp, role: str, *errors: tuple[int, str]):
         return blp.doc(security=[BEARER_AUTH])(view)
 
     return decorate
-
-
-def invalidate_after_writes(blueprint) -> None:
-    """Any successful write may change what the public sees: bump the catalog generation after it."""
-
-    @blueprint.after_request
-    def _bump(response):
-        if response.status_code < 400 and request.method in ("POST", "PUT", "PATCH", "DELETE"):
-            bump_generation()
-        return response

@@ -6,14 +6,13 @@ from scoring.engine import result_to_dict
 
 from api import database
 from api.auth import current_user, roles
-from api.manage import error_docs, invalidate_after_writes
+from api.manage import error_docs
 from api.manage.concurrency import etag, expected_version
 from api.manage.schemas import AnswersReplace, AssessmentCreate, AssessmentOut, ReturnBody, WithdrawBody
 from ratings import assessments, publishing
 from ratings.db import transaction
 
 blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Assessments and publishing")
-invalidate_after_writes(blp)
 
 
 def documented(*errors, role="an analyst"):

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from api import database
 from api.auth import current_user, roles
-from api.manage import error_docs, invalidate_after_writes
+from api.manage import error_docs
 from api.manage.schemas import (
     BrandCreate, BrandOut, BrandUpdate, CompanyCreate, CompanyRecordOut, CompanyUpdate, PrefixCreate, PrefixOut, ProductCreate,
     ProductRecordOut, SourcingOut, SourcingReplace,
@@ -14,7 +14,6 @@ from ratings import catalog, datafiles
 from ratings.db import transaction
 
 blp = Blueprint("catalog", __name__, url_prefix="/v1", description="Catalog writes (analysts)")
-invalidate_after_writes(blp)
 
 def documented(*errors):
     return error_docs(blp, "an analyst", (422, "Invalid fields; `errors` names each"), *errors)

@@ -7,12 +7,11 @@ from flask_smorest import Blueprint, abort
 
 from api import database
 from api.auth import current_user, roles
-from api.manage import error_docs, invalidate_after_writes
+from api.manage import error_docs
 from ratings import imports
 from ratings.db import transaction
 
 blp = Blueprint("imports", __name__, url_prefix="/v1", description="Bulk import")
-invalidate_after_writes(blp)
 
 
 class ImportQuery(ma.Schema):

@@ -5,13 +5,12 @@ from flask_smorest import Blueprint
 
 from api import database
 from api.auth import current_user, roles
-from api.manage import error_docs, invalidate_after_writes
+from api.manage import error_docs
 from api.manage.schemas import ReplyCreate, ReplyRecordOut
 from ratings import portal
 from ratings.db import transaction
 
 blp = Blueprint("portal", __name__, url_prefix="/v1", description="Company portal and replies")
-invalidate_after_writes(blp)
 
 
 @blp.route("/portal/scorecard")

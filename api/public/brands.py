@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 from api.errors import ErrorSchema
 
 from api import database
-from api.caching import generation, public_cached
+from api.caching import public_cached
+from api.catalog_version import current_version
 from api.public.schemas import BrandPage, BrandQuery, ScorecardOut
 from ratings.public import scorecard, search_page
 from ratings.search import BrandIndex
@@ -16,8 +17,8 @@ blp = Blueprint("brands", __name__, url_prefix="/v1/brands", description="Brands
 
 
 def brand_index() -> BrandIndex:
-    """One search index per process and catalog generation: rebuilt only after a change."""
-    current = generation()
+    """One search index per process and catalog version: rebuilt only after a change."""
+    current = current_version()
     held = current_app.extensions.get("brand_index")
     if held is None or held[0] != current:
         held = (current, BrandIndex.build(database.session()))

@@ -1,0 +1,95 @@
+"""Writes through the CLI reach running servers: the change log is the one catalog version every cache keys on.
+
+Two gunicorn instances (think: two hosts) serve one database, on PostgreSQL with Redis and on SQLite with
+each instance's in-process cache. `ratings import` and `ratings db restore` write behind their backs; the
+next request to each instance serves the new state, including answers it had cached before.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.api.test_gunicorn import ROOT, free_port, wait_until_up
+
+RATINGS = str(Path(sys.executable).with_name("ratings"))
+DEMO = json.loads((ROOT / "data/demo/catalog.json").read_text(encoding="utf-8"))
+OLD_PRODUCT = DEMO["products"][0]
+OLD_BRAND = next(b for b in DEMO["brands"] if b["slug"] == OLD_PRODUCT["brand"])
+NEW_GTIN = "05012345678900"
+
+
+@pytest.fixture(params=["postgresql+redis", "sqlite+in-process"])
+def two_hosts_on(request, tmp_path):
+    if request.param == "postgresql+redis":
+        url, extra = request.getfixturevalue("postgres_demo_url"), {"CACHE_REDIS_URL": request.getfixturevalue("redis_url")}
+    else:
+        url, extra = f"sqlite:///{tmp_path / 'ratings.db'}", {}
+        subprocess.run([RATINGS, "db", "upgrade", "--database-url", url], check=True, capture_output=True)
+        subprocess.run([RATINGS, "demo", "load", "--database-url", url], check=True, capture_output=True)
+    prefix = f"cli-{uuid.uuid4().hex[:8]}:"
+    hosts, processes = [], []
+    for name in ("a", "b"):
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": url, "CACHE_KEY_PREFIX": prefix, "BIND": f"127.0.0.1:{port}",
+               "WEB_CONCURRENCY": "2", "EXPORT_DIR": str(tmp_path / name), "ACCESS_LOG": str(tmp_path / f"{name}.log"),
+               "RATE_LIMITS_ENABLED": "false", **extra}
+        env.pop("CACHE_REDIS_URL", None) if not extra else None
+        processes.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+                                          cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        hosts.append(f"http://127.0.0.1:{port}")
+    try:
+        for host in hosts:
+            wait_until_up(host)
+        yield url, hosts
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def seen_by(host):
+    """What a consumer sees of the three things the import changes (each asked twice: every worker, cached)."""
+    views = []
+    for _ in range(4):  # two sync workers: four requests reach both
+        search = requests.get(f"{host}/v1/brands", params={"q": "Quillon Knitwear"}, timeout=10).json()
+        barcode = requests.get(f"{host}/v1/barcodes/{NEW_GTIN}", timeout=10)
+        old = requests.get(f"{host}/v1/barcodes/{OLD_PRODUCT['gtin']}", timeout=10).json()
+        views.append(({i["slug"] for i in search["items"]}, barcode.status_code, old["brand"]["name"]))
+    assert len(set(map(repr, views))) == 1, views  # every worker agrees
+    return views[0]
+
+
+def ratings_cli(*args):
+    result = subprocess.run([RATINGS, *args], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_cli_import_and_restore_are_served_by_every_instance_on_the_next_request(two_hosts_on, tmp_path):
+    url, hosts = two_hosts_on
+    before = (set(), 404, OLD_BRAND["name"])
+    for host in hosts:
+        assert seen_by(host) == before  # and now cached: the unknown barcode as a 404
+    ratings_cli("db", "backup", str(tmp_path / "before.backup"), "--database-url", url)
+
+    changes = {
+        "brands": [
+            {"slug": "quillon-knitwear", "name": "Quillon Knitwear", "company": OLD_BRAND["company"]},
+            {**OLD_BRAND, "name": "Renamed By The CLI"},
+        ],
+        "products": [{"gtin": NEW_GTIN, "name": "Quillon ribbed jumper", "brand": "quillon-knitwear"}],
+    }
+    (tmp_path / "changes.json").write_text(json.dumps(changes), encoding="utf-8")
+    ratings_cli("import", str(tmp_path / "changes.json"), "--database-url", url)
+    for host in hosts:
+        assert seen_by(host) == ({"quillon-knitwear"}, 200, "Renamed By The CLI")
+
+    ratings_cli("db", "restore", str(tmp_path / "before.backup"), "--yes", "--database-url", url)
+    for host in hosts:
+        assert seen_by(host) == before
