@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -20,6 +21,10 @@ from ratings.db import make_engine
 from tests.support import truncate_all
 
 IN_CI = os.environ.get("CI") == "true"
+
+# Machines here have two shared cores: time-based checks would make property tests flaky, not stricter.
+settings.register_profile("shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("shared-machine")
 PG_URL = os.environ.get("RATINGS_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("RATINGS_TEST_REDIS_URL")
 
