@@ -7,10 +7,11 @@ from typing import Any, Mapping
 from flask import Flask, jsonify, request
 
 from api import database
+from api.catalog_version import init_catalog_version
 from api.config import finalize, settings_from_env
-from api.errors import register_error_handlers
-from api.errors import RatingsApi
-from api.hardening import harden
+from api.errors import RatingsApi, error_body, register_error_handlers
+from api.fast_path import FastPath
+from api.hardening import harden, security_headers
 from api.extensions import cache, compress
 from api.rate_limits import init_rate_limits
 from api.upstream_lookup import init_upstream
@@ -38,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     harden(app)
     database.init_database(app)
+    init_catalog_version(app, database.engine_of(app))
     cache.init_app(app)
     compress.init_app(app)
     init_upstream(app)
@@ -46,7 +48,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     _register_blueprints(api)
     _refuse_unmigrated_database(app)
+    _install_fast_path(app)
     return app
+
+
+def _install_fast_path(app: Flask) -> None:
+    """Repeat public lookups answered in front of Flask (api/fast_path.py); FAST_PATH_ENABLED=false turns it off."""
+    if not app.config.get("FAST_PATH_ENABLED", True):
+        return
+
+    def rate_limited(description: str):
+        body = app.json.response(error_body(429, "rate_limited", description)).get_data()
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Vary", "Accept-Encoding"),
+                   *security_headers(app)]
+        return "429 TOO MANY REQUESTS", headers, body
+
+    limits = app.config["RATE_LIMIT_DEFAULT"] if app.config["RATE_LIMITS_ENABLED"] else None
+    app.wsgi_app = FastPath(app.wsgi_app, version=app.extensions["catalog_version_feed"].current, limits=limits,
+                            rate_limited=rate_limited)
 
 
 def _register_blueprints(api: RatingsApi) -> None:

@@ -20,6 +20,7 @@ from api.extensions import cache
 from ratings.errors import NotFound
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
+FAST_PATH_RECORD = "ratings.fast_path.version"  # environ key read by api/fast_path.py
 
 
 def public_cached(view):
@@ -27,7 +28,8 @@ def public_cached(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key = f"response:v{current_version()}:{request.full_path}"
+        version = current_version()
+        key = f"response:v{version}:{request.full_path}"
         entry = cache.get(key)
         if entry is None:
             try:
@@ -40,8 +42,10 @@ def public_cached(view):
                     return response
                 body = response.get_data()
                 entry = (200, body, _etag(body))
-            if not g.get("response_uncacheable"):  # e.g. a 404 only because upstream was down
-                cache.set(key, entry, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
+            if g.get("response_uncacheable"):  # e.g. a 404 only because upstream was down
+                return _respond(*entry)
+            cache.set(key, entry, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
+        request.environ[FAST_PATH_RECORD] = version  # the answer as it leaves the app may be replayed (api/fast_path.py)
         return _respond(*entry)
 
     return wrapper

@@ -15,7 +15,11 @@ def init_database(app: Flask) -> None:
 
 
 def engine() -> Engine:
-    return current_app.extensions["ratings_engine"]
+    return engine_of(current_app)
+
+
+def engine_of(app: Flask) -> Engine:
+    return app.extensions["ratings_engine"]
 
 
 def session() -> Session:

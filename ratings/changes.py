@@ -10,7 +10,8 @@ Two rules keep the version a faithful signal:
 - Ids are assigned in commit order. On PostgreSQL a sequence hands out ids at insert time, so two
   overlapping writers could commit 11 before 10, and a cache built at version 11 would never see 10.
   Appending therefore takes a transaction-scoped advisory lock, held until commit (SQLite serialises
-  writers by itself).
+  writers by itself). The same step NOTIFYs serving processes, delivered when the transaction commits
+  (ratings/version_feed.py).
 - Versions are never reused. A restore starts an epoch: a row whose id is above every version the
   replaced database ever issued, and deltas from before it are refused (clients resync).
 """
@@ -28,6 +29,7 @@ from ratings.types import utcnow
 
 ENTITIES = ("company", "brand", "gtin", "prefix")  # what a delta carries
 EPOCH = "epoch"  # a restore: versions before it cannot be brought up to date
+NOTIFY_CHANNEL = "catalog_version"  # PostgreSQL: delivered to listeners when the appending transaction commits
 _APPEND_LOCK = 7_208_431  # any constant shared by every writer of this database
 
 
@@ -75,8 +77,10 @@ def start_epoch(session: Session, *, above: int) -> int:
 
 
 def _serialise_appends(session: Session) -> None:
+    """Hold the append lock until commit, and tell listening processes when the commit lands."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK})
+        session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))  # PostgreSQL folds repeats within one transaction
 
 
 @event.listens_for(Session, "before_flush")

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from ratings import assessments, catalog, changes
 from ratings.db import make_engine, transaction
+from tests.support import eventually
 
 DEMO = json.loads(open("data/demo/catalog.json", encoding="utf-8").read())
 PRODUCT = DEMO["products"][0]
@@ -28,10 +29,14 @@ def test_a_change_by_any_writer_is_served_by_every_instance_next(writable_demo_u
     assert b_client.get(f"/v1/barcodes/{PRODUCT['gtin']}").get_json() == before  # now cached in Redis
     a_client.get("/v1/brands", query_string={"q": "Renamed Brand"})  # a's search index is built
     rename_brand(writable_demo_url, PRODUCT["brand"], "Renamed Brand")
-    after = b_client.get(f"/v1/barcodes/{PRODUCT['gtin']}").get_json()
-    assert after["brand"]["name"] == "Renamed Brand" != before["brand"]["name"]
-    search = a_client.get("/v1/brands", query_string={"q": "Renamed Brand"}).get_json()
-    assert search["items"][0]["slug"] == PRODUCT["brand"]
+
+    def served_everywhere():
+        after = b_client.get(f"/v1/barcodes/{PRODUCT['gtin']}").get_json()
+        assert after["brand"]["name"] == "Renamed Brand" != before["brand"]["name"]
+        search = a_client.get("/v1/brands", query_string={"q": "Renamed Brand"}).get_json()
+        assert search["items"][0]["slug"] == PRODUCT["brand"]
+
+    eventually(served_everywhere)
 
 
 def test_a_cached_response_is_served_until_the_catalog_version_moves(writable_demo_url, make_app):
@@ -44,7 +49,7 @@ def test_a_cached_response_is_served_until_the_catalog_version_moves(writable_de
     engine.dispose()
     assert client.get(f"/v1/barcodes/{PRODUCT['gtin']}").get_json() == first.get_json()  # the cache is really used
     rename_brand(writable_demo_url, PRODUCT["brand"], "Renamed Brand")  # a logged change moves the version
-    assert client.get(f"/v1/barcodes/{PRODUCT['gtin']}").get_json()["brand"]["name"] == "Renamed Brand"
+    eventually(lambda: _assert_equal(client.get(f"/v1/barcodes/{PRODUCT['gtin']}").get_json()["brand"]["name"], "Renamed Brand"))
 
 
 def test_an_unknown_barcode_cached_as_404_resolves_once_the_product_is_added(writable_demo_url, make_app):
@@ -56,8 +61,12 @@ def test_an_unknown_barcode_cached_as_404_resolves_once_the_product_is_added(wri
     with Session(engine) as session, transaction(session):
         catalog.create_product(session, gtin=gtin, name="New jumper", brand=PRODUCT["brand"])
     engine.dispose()
-    found = client.get(f"/v1/barcodes/{gtin}")
-    assert found.status_code == 200 and found.get_json()["product"]["name"] == "New jumper"
+
+    def resolved():
+        found = client.get(f"/v1/barcodes/{gtin}")
+        assert found.status_code == 200 and found.get_json()["product"]["name"] == "New jumper"
+
+    eventually(resolved)
 
 
 def test_drafts_and_audit_rows_do_not_move_the_catalog_version(writable_demo_url):
@@ -68,6 +77,10 @@ def test_drafts_and_audit_rows_do_not_move_the_catalog_version(writable_demo_url
             assessments.create_assessment(session, company=DEMO["companies"][0]["slug"], cycle_year=2030)
         assert changes.current_version(session) == before
     engine.dispose()
+
+
+def _assert_equal(actual, expected):
+    assert actual == expected
 
 
 def test_rate_limits_answer_429_in_the_error_contract(demo_url, make_app):
