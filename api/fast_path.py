@@ -9,9 +9,10 @@ trip). A 304 is recorded and replayed the same way. Nothing here decides what an
 
 What a replay still does per request: read the catalog version (ratings/version_feed.py: no round
 trip on PostgreSQL, a local read on SQLite), and count the client against the default rate limits
-in an in-process limiter. That limiter is per worker: a client can get at most `workers x limit`
-cache hits per window from one host (README: Rate limits), besides what the shared limiter allows
-for the requests that reach Flask. Requests with credentials never take this path.
+in an in-process limiter, which also counts the cacheable answers Flask gave. That limiter is per
+worker: on one worker the limits hold exactly; across W workers a client gets at most W x limit
+cache hits per window from one host (README: Rate limits). Requests with credentials never take
+this path.
 """
 
 from __future__ import annotations
@@ -76,6 +77,11 @@ class HitLimiter:
     def __init__(self, limits: str):
         self.items = sorted(parse_many(limits), key=lambda item: item.get_expiry())
         self._limiter = FixedWindowRateLimiter(MemoryStorage())
+
+    def count(self, client: str) -> None:
+        """Count a request Flask answered (its own limiter enforced it), so replayed hits continue from it."""
+        for item in self.items:
+            self._limiter.hit(item, "fast-path", client)
 
     def check(self, client: str) -> tuple[bool, list[tuple[str, str]], str | None]:
         """(allowed, headers, the breached limit's description)."""
@@ -146,6 +152,8 @@ class FastPath:
         if status.startswith("304") and key[-1] != 304:
             key = (*key, 304)
         self.store.put(version, key, Recorded(status, headers, body, _base_etag(etag)))
+        if self.limiter is not None:
+            self.limiter.count(environ.get("REMOTE_ADDR") or "127.0.0.1")
         return [body]
 
 
