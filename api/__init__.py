@@ -20,10 +20,11 @@ _ALWAYS_SERVED = {"/healthz", "/readyz", "/v1/openapi.json", "/docs"}
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__)
     settings = settings_from_env()
     settings.update(config or {})
-    app.config.update(finalize(settings))
+    settings = finalize(settings)  # every path absolute from here on
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
+    app.config.update(settings)
     app.config.update(
         API_TITLE="Forced-labour ratings API",
         API_VERSION="v1",

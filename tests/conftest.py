@@ -32,6 +32,20 @@ def require(url: str | None, variable: str) -> str:
     pytest.skip(f"{variable} is not set: set it to run this variant (see README).")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def instance_folder(tmp_path_factory) -> Path:
+    """Tests never write into a developer's instance folder: the default data location (development
+    SECRET_KEY, default database, exports) is a temporary one. tests/usage/ runs the real default."""
+    path = tmp_path_factory.mktemp("instance")
+    previous = os.environ.get("INSTANCE_PATH")
+    os.environ["INSTANCE_PATH"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("INSTANCE_PATH", None)
+    else:
+        os.environ["INSTANCE_PATH"] = previous
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     """A migrated SQLite file made once; each test copies it (fast, and still the real migrations)."""
