@@ -84,7 +84,9 @@ def _sqlite_file(database_url: str) -> Path:
 
 def _libpq(url: URL) -> str:
     """A libpq connection URI without the password (that goes in PGPASSWORD)."""
-    return url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    bare = URL.create("postgresql", username=url.username, host=url.host, port=url.port, database=url.database,
+                      query=url.query)
+    return bare.render_as_string(hide_password=False)
 
 
 def _run(command: list[str], url: URL, stdout: BinaryIO | None = None) -> None:

@@ -41,12 +41,18 @@ def make_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database in ("", ":memory:"):
             engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
-        else:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        else:  # the folder is made by `create_sqlite_folder` (db upgrade), never as a side effect of reading
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def create_sqlite_folder(engine: Engine) -> None:
+    """Make the folder of an SQLite database file: only creating the database (`ratings db upgrade`) does this."""
+    path = sqlite_file(engine.url.render_as_string(hide_password=False))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
