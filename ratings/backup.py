@@ -98,5 +98,5 @@ def _run(command: list[str], url: URL, stdout: BinaryIO | None = None) -> None:
     result = subprocess.run(command, stdout=stdout if stdout is not None else subprocess.PIPE,
                             stderr=subprocess.PIPE, env=environment)
     if result.returncode != 0:
-        stderr = result.stderr.decode("utf-8", "replace").strip()
+        stderr = " ".join(result.stderr.decode("utf-8", "replace").split())  # one line
         raise Invalid(f"{command[0]} failed: {stderr[:500]}", code="backup_failed")
