@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask.sansio.scaffold import find_package
+from flask import Flask
 
 from ratings.db import absolute_database_url
 
@@ -22,13 +23,11 @@ class ConfigError(RuntimeError):
     """The configuration is unsafe or incomplete; the message says what to set."""
 
 
+@lru_cache(maxsize=1)
 def flask_instance_folder() -> Path:
-    """Flask's instance folder of the `api` package (`Flask.auto_find_instance_path`, without an app):
+    """Flask's instance folder of the `api` package, by Flask's own rule (`Flask.auto_find_instance_path`):
     `<checkout>/instance` for a source checkout, `<prefix>/var/api-instance` for an installed wheel."""
-    prefix, package_path = find_package("api")
-    if prefix is None:
-        return Path(package_path, "instance").resolve()
-    return Path(prefix, "var", "api-instance").resolve()
+    return Path(Flask("api").instance_path).resolve()
 
 
 def instance_path(environ: Mapping[str, str] | None = None) -> Path:
