@@ -14,6 +14,7 @@ from sqlmodel import Session, create_engine
 
 import ratings.changes  # noqa: F401  (every session logs catalog changes; see that module)
 
+
 def sqlite_file(url: str) -> Path | None:
     """The file of an SQLite URL (None for other databases, in-memory ones and `file:` URIs)."""
     parsed = make_url(url)

@@ -205,7 +205,7 @@ def methodology_group() -> None:
 def methodology_check(path: str) -> None:
     """Validate a methodology file; exit 1 naming the item and the rule it breaks."""
     try:
-        method = load_methodology(path)
+        method = _load_methodology(Path(path))
     except MethodologyError as error:
         raise click.ClickException(str(error)) from None
     indicators = sum(len(c.indicators) for c in method.categories)
@@ -219,7 +219,7 @@ def methodology_check(path: str) -> None:
 def score_command(methodology_path: str, answers_path: str) -> None:
     """Recompute a grade offline: print the engine's result for an answers file as JSON."""
     try:
-        method = load_methodology(methodology_path)
+        method = _load_methodology(Path(methodology_path))
         document = json.loads(_read_text(Path(answers_path)))
         answers, sourcing = parse_answers_document(document, method)
     except MethodologyError as error:
@@ -254,6 +254,11 @@ def _read_text(file: Path) -> str:
         raise click.ClickException(
             f"{file} is not UTF-8: byte 0x{data[error.start]:02x} on line {line} cannot be decoded; save the file as UTF-8."
         ) from None
+
+
+def _load_methodology(file: Path):
+    _read_text(file)  # a file that is not UTF-8 is named with its line, like every other input file
+    return load_methodology(file)
 
 
 def _ready_engine(database_url: str):

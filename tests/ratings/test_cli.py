@@ -171,7 +171,8 @@ def test_score_refuses_files_that_are_not_utf8(tmp_path):
     broken = tmp_path / "methodology.json"
     broken.write_bytes(methodology.read_bytes().replace(b'"name"', b'"n\xe4me"', 1))
     result = invoke("score", "--methodology", str(broken), "--answers", str(answers))
-    assert_one_line_error(result, "not UTF-8")
+    assert_one_line_error(result, "not UTF-8", str(broken), "line ")
+    assert_one_line_error(invoke("methodology", "check", str(broken)), "not UTF-8", str(broken), "line ")
 
 
 def test_a_failing_database_write_prints_one_line_and_changes_nothing(database_url, backend, tmp_path):
