@@ -1,10 +1,12 @@
 # Two commands for a newcomer: `make run` (serve the demo) and `make test` (run the tests).
-# Each creates .venv from nothing and installs the project into it first.
+# Each creates .venv from nothing and installs the project into it first. `make run PORT=8001 HOST=0.0.0.0`.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install run test bench clean
 
@@ -19,7 +21,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/ratings db upgrade
 	$(BIN)/ratings demo load
-	$(BIN)/ratings serve
+	$(BIN)/ratings serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/pytest

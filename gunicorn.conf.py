@@ -9,7 +9,11 @@ import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threaded workers: a sync worker is tied up by one slow client (a half-sent request holds it until the
+# client gives up), so a few slow or malicious sockets would stall every worker. With gthread a worker
+# serves `threads` requests at once and idle keep-alive connections wait in its poller, not in a thread.
+# In production a buffering proxy (nginx) in front still absorbs slow clients entirely (README).
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
 
 timeout = 30  # a worker silent this long is killed and replaced

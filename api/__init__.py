@@ -11,7 +11,7 @@ from api.catalog_version import init_catalog_version
 from api.config import finalize, settings_from_env
 from api.errors import RatingsApi, error_body, register_error_handlers
 from api.fast_path import FastPath
-from api.hardening import harden, security_headers
+from api.hardening import harden, security_headers, trust_proxies
 from api.extensions import cache, compress
 from api.rate_limits import init_rate_limits
 from api.upstream_lookup import init_upstream
@@ -21,10 +21,11 @@ _ALWAYS_SERVED = {"/healthz", "/readyz", "/v1/openapi.json", "/docs"}
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__)
     settings = settings_from_env()
     settings.update(config or {})
-    app.config.update(finalize(settings))
+    settings = finalize(settings)  # every path absolute from here on
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
+    app.config.update(settings)
     app.config.update(
         API_TITLE="Forced-labour ratings API",
         API_VERSION="v1",
@@ -49,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(api)
     _refuse_unmigrated_database(app)
     _install_fast_path(app)
+    trust_proxies(app)  # outermost: the fast path's limiter sees the real client too
     return app
 
 

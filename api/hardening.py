@@ -9,6 +9,7 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 from werkzeug.exceptions import BadRequest
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 MAX_JSON_DEPTH = 32  # real documents here nest 4 or 5 deep; deeper is an attack or a bug
 
@@ -52,6 +53,16 @@ def _depth(value: Any) -> int:
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
     return deepest
+
+
+def trust_proxies(app: Flask) -> None:
+    """Outermost layer (also in front of api/fast_path.py), applied last in create_app."""
+    if app.config.get("TRUSTED_PROXY_COUNT"):
+        # Behind N trusted proxies the client is the Nth address from the right of X-Forwarded-For: rate
+        # limits and the failed-token lockout key on it. With 0 (the default) the header is ignored, since
+        # anyone can send it.
+        hops = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def harden(app: Flask) -> None:

@@ -10,7 +10,16 @@ from scoring.risk import RiskList, load_risk_list
 
 from ratings.errors import NotFound
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+def _data_dir() -> Path:
+    """`ratings_data/` beside this package in an installed wheel (pyproject maps the repository's `data/`
+    to that name), else `data/` at the root of a source checkout."""
+    root = Path(__file__).resolve().parent.parent
+    installed = root / "ratings_data"
+    return installed if installed.is_dir() else root / "data"
+
+
+DATA_DIR = _data_dir()
 DEFAULT_METHODOLOGY = "f2w-2026"
 
 

@@ -14,22 +14,46 @@ from sqlmodel import Session, create_engine
 
 import ratings.changes  # noqa: F401  (every session logs catalog changes; see that module)
 
-DEFAULT_DATABASE_URL = "sqlite:///instance/ratings.db"
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL (None for other databases, in-memory ones and `file:` URIs)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
 
 
-def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
+def absolute_database_url(url: str) -> str:
+    """The URL with a relative SQLite path made absolute (relative to the working directory now): resolve
+    once, at startup, so that nothing later depends on the directory a process runs in."""
+    path = sqlite_file(url)
+    if path is None or (path.is_absolute() and str(path) == make_url(url).database):
+        return url
+    return make_url(url).set(database=str(path.resolve())).render_as_string(hide_password=False)
+
+
+def make_engine(url: str) -> Engine:
     """An engine for any SQLAlchemy URL; in-memory SQLite shares one connection or each sees an empty db."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database in ("", ":memory:"):
             engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
-        else:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        else:  # the folder is made by `create_sqlite_folder` (db upgrade), never as a side effect of reading
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def create_sqlite_folder(engine: Engine) -> None:
+    """Make the folder of an SQLite database file: only creating the database (`ratings db upgrade`) does this."""
+    path = sqlite_file(engine.url.render_as_string(hide_password=False))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -54,6 +78,9 @@ def database_ready(engine: Engine) -> tuple[bool, str]:
     """(ok, reason) for /readyz and `ratings serve`: reachable and migrated to head."""
     from ratings.migrations import current_revision, head_revision
 
+    missing = sqlite_file(engine.url.render_as_string(hide_password=False))
+    if missing is not None and not missing.exists():  # connecting would create an empty file
+        return False, f"there is no database at {missing}: run `ratings db upgrade` to create it"
     try:
         current = current_revision(engine)
     except SQLAlchemyError as exc:

@@ -4,31 +4,57 @@ arguments and calls services; no logic of its own."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 from scoring.engine import result_to_dict, score
 from scoring.inputs import InputError, parse_answers_document
 from scoring.methodology import MethodologyError, load_methodology
 from sqlmodel import Session
 
+from api import config
 from ratings import assessments, backup, datafiles, demo, imports, migrations, users
-from ratings.db import DEFAULT_DATABASE_URL, database_ready, make_engine, transaction
+from ratings.db import absolute_database_url, database_ready, make_engine, transaction
 from ratings.errors import DomainError
 
 database_option = click.option(
     "--database-url",
     envvar="DATABASE_URL",
-    default=DEFAULT_DATABASE_URL,
-    show_default=True,
+    default=lambda: config.database_url(),  # only when DATABASE_URL is unset (click reads it first)
+    show_default="ratings.db in the instance folder, as the server",
+    callback=lambda _ctx, _param, value: absolute_database_url(value),
     help="SQLAlchemy URL of the database (env: DATABASE_URL).",
 )
 
 
-@click.group()
+class _Commands(click.Group):
+    """The `ratings` group: whatever goes wrong, one line a person can act on and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as error:
+            raise click.ClickException(f"The database refused the operation: {_first_line(getattr(error, 'orig', None) or error)}") from None
+        except sqlite3.Error as error:
+            raise click.ClickException(f"The SQLite database refused the operation: {_first_line(error)}") from None
+        except UnicodeDecodeError as error:
+            raise click.ClickException(f"A file is not UTF-8: {_first_line(error)}") from None
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            raise click.ClickException(f"{where}{error.strerror or _first_line(error)}") from None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else error.__class__.__name__
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """Forced-labour rating service: database, demo data, users, scoring and serving."""
 
@@ -42,7 +68,7 @@ def db() -> None:
 @database_option
 def db_upgrade(database_url: str) -> None:
     """Bring the database schema to the newest migration."""
-    migrations.upgrade(make_engine(database_url))
+    migrations.upgrade(make_engine(database_url))  # the one command that may create the database
     click.echo(f"Database at revision {migrations.head_revision()}.")
 
 
@@ -53,7 +79,7 @@ def db_backup(path: str, database_url: str) -> None:
     """Back the database up to PATH (pg_dump custom format, or an SQLite file)."""
     with _domain_errors():
         backup.backup(database_url, Path(path))
-    click.echo(f"Backed up to {path}.")
+    click.echo(f"Backed up to {path} (readable by its owner only).")
 
 
 @db.command("restore")
@@ -103,7 +129,7 @@ def import_command(path: str, kind: str | None, database_url: str) -> None:
 
 
 def _read_import(file: Path, kind: str | None) -> list:
-    text = file.read_text(encoding="utf-8-sig")
+    text = _read_text(file)
     if file.suffix.lower() == ".json":
         try:
             return imports.rows_from_json(json.loads(text))
@@ -164,9 +190,7 @@ def serve(host: str, port: int, database_url: str) -> None:
 
     from api import create_app
 
-    ok, reason = database_ready(make_engine(database_url))
-    if not ok:
-        raise click.ClickException(f"Refusing to serve: {reason}.")
+    _ready_engine(database_url).dispose()
     app = create_app({"DATABASE_URL": database_url})
     run_simple(host, port, app, threaded=True)
 
@@ -181,7 +205,7 @@ def methodology_group() -> None:
 def methodology_check(path: str) -> None:
     """Validate a methodology file; exit 1 naming the item and the rule it breaks."""
     try:
-        method = load_methodology(path)
+        method = _load_methodology(Path(path))
     except MethodologyError as error:
         raise click.ClickException(str(error)) from None
     indicators = sum(len(c.indicators) for c in method.categories)
@@ -195,8 +219,8 @@ def methodology_check(path: str) -> None:
 def score_command(methodology_path: str, answers_path: str) -> None:
     """Recompute a grade offline: print the engine's result for an answers file as JSON."""
     try:
-        method = load_methodology(methodology_path)
-        document = json.loads(Path(answers_path).read_text(encoding="utf-8"))
+        method = _load_methodology(Path(methodology_path))
+        document = json.loads(_read_text(Path(answers_path)))
         answers, sourcing = parse_answers_document(document, method)
     except MethodologyError as error:
         raise click.ClickException(str(error)) from None
@@ -220,8 +244,36 @@ def _exit_with_bad_entries(path: str, problems: list[dict]) -> None:
     sys.exit(1)
 
 
+def _read_text(file: Path) -> str:
+    """The file's text (UTF-8, a BOM allowed), or a one-line error naming the line that is not UTF-8."""
+    data = file.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise click.ClickException(
+            f"{file} is not UTF-8: byte 0x{data[error.start]:02x} on line {line} cannot be decoded; save the file as UTF-8."
+        ) from None
+
+
+def _load_methodology(file: Path):
+    _read_text(file)  # a file that is not UTF-8 is named with its line, like every other input file
+    return load_methodology(file)
+
+
+def _ready_engine(database_url: str):
+    """An engine on a database that exists and is migrated to head; else a one-line error naming
+    `ratings db upgrade` (never an empty SQLite file created as a side effect)."""
+    engine = make_engine(database_url)
+    ok, reason = database_ready(engine)
+    if not ok:
+        engine.dispose()
+        raise click.ClickException(f"The database is not ready: {reason}.")
+    return engine
+
+
 def _session(database_url: str) -> Session:
-    return Session(make_engine(database_url), expire_on_commit=False)
+    return Session(_ready_engine(database_url), expire_on_commit=False)
 
 
 @contextmanager

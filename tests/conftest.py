@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -35,6 +36,31 @@ def require(url: str | None, variable: str) -> str:
     if IN_CI:
         pytest.fail(f"{variable} is not set; under CI=true the PostgreSQL/Redis tests must run.")
     pytest.skip(f"{variable} is not set: set it to run this variant (see README).")
+
+
+def pytest_configure(config) -> None:
+    """Tests never write into a developer's instance folder: the default data location (development
+    SECRET_KEY, default database, exports) is a temporary one, set before collection (some test modules
+    build apps at import). tests/usage/ runs the real default, in a copy of the source tree."""
+    config._ratings_instance = (os.environ.get("INSTANCE_PATH"), tempfile.mkdtemp(prefix="ratings-instance-"))
+    os.environ["INSTANCE_PATH"] = config._ratings_instance[1]
+
+
+def pytest_unconfigure(config) -> None:
+    previous, path = getattr(config, "_ratings_instance", (None, None))
+    if path is None:
+        return
+    if previous is None:
+        os.environ.pop("INSTANCE_PATH", None)
+    else:
+        os.environ["INSTANCE_PATH"] = previous
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def instance_folder() -> Path:
+    """The temporary default data location of this test run."""
+    return Path(os.environ["INSTANCE_PATH"])
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,10 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to `revision`; a missing SQLite file (and its folder) is created: the one command that may."""
+    from ratings.db import create_sqlite_folder
+
+    create_sqlite_folder(engine)
     command.upgrade(alembic_config(engine), revision)
 
 
