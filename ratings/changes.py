@@ -67,7 +67,9 @@ def start_epoch(session: Session, *, above: int) -> int:
     floor = max(above, current_version(session))
     _serialise_appends(session)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT setval(pg_get_serial_sequence('catalogchange', 'id'), :floor)"), {"floor": floor})
+        # The next id is floor + 1 (setval's third argument says whether `value` itself was used already).
+        session.execute(text("SELECT setval(pg_get_serial_sequence('catalogchange', 'id'), :value, :used)"),
+                        {"value": max(floor, 1), "used": floor >= 1})
         marker = CatalogChange(entity=EPOCH, key="restore")
     else:
         marker = CatalogChange(id=floor + 1, entity=EPOCH, key="restore")
