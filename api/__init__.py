@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from flask import Flask, jsonify, request
 
-from api import database
+from api import database, docs_assets
 from api.config import finalize, settings_from_env
 from api.errors import register_error_handlers
 from api.errors import RatingsApi
@@ -31,7 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="v1/openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        OPENAPI_SWAGGER_UI_URL=docs_assets.ASSETS_URL,  # Swagger UI from the installed package, no CDN
         JSON_SORT_KEYS=False,
         COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # ETags and 304s are ours (api/caching.py)
     )
@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_rate_limits(app)
     api = RatingsApi(app)  # one per app: an Api object remembers the single app it is bound to
     register_error_handlers(app)
+    app.register_blueprint(docs_assets.blp)
     _register_blueprints(api)
     _refuse_unmigrated_database(app)
     return app
@@ -67,7 +68,7 @@ def _refuse_unmigrated_database(app: Flask) -> None:
 
     @app.before_request
     def _check_schema():
-        if state["ready"] or request.path in _ALWAYS_SERVED:
+        if state["ready"] or request.path in _ALWAYS_SERVED or request.path.startswith(docs_assets.ASSETS_URL):
             return None
         ok, reason = database_ready(database.engine())
         if ok:
