@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.errors import ErrorSchema
+from api.public.schemas import HealthOut, ReadyOut
 
 from api import database
 from api.extensions import cache
@@ -19,7 +20,7 @@ blp = Blueprint("health", __name__, description="Liveness and readiness")
 
 @blp.route("/healthz")
 class Health(MethodView):
-    @blp.response(200)
+    @blp.response(200, HealthOut)
     def get(self):
         """The process is up."""
         return {"status": "ok"}
@@ -27,7 +28,7 @@ class Health(MethodView):
 
 @blp.route("/readyz")
 class Ready(MethodView):
-    @blp.response(200)
+    @blp.response(200, ReadyOut)
     @blp.alt_response(503, schema=ErrorSchema, description="A dependency is not ready; `checks` says which and why")
     def get(self):
         """The database is reachable and migrated, and the cache answers."""

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import fields, validate
+from werkzeug.http import http_date
+
+from api.public.schemas import (
+    ANSWER_VALUE, SCALES, SCORE, CategoryBreakdown, CategoryScore, CompanyOut, MethodologyRef, StageScore, grade, score,
+)
+from api.errors import PRECONDITION_REQUIRED
+
+IF_MATCH = {
+    "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+    "example": '"assessment-1-v3"',
+    "description": f"the ETag you read (the `ETag` header of the last read or write). {PRECONDITION_REQUIRED} "
+                   "Missing: 428 `precondition_required`; stale: 412 `stale_version`. `*` skips the check.",
+}
 
 NAME = validate.Length(min=1, max=200)
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Lowercase letters, digits and single hyphens.")
@@ -98,9 +111,31 @@ class AssessmentCreate(Strict):
     cycle_year = fields.Integer(validate=validate.Range(min=2000, max=2100))
 
 
+class Evidence(ma.Schema):
+    url = fields.String(required=True, metadata={"description": "where the evidence can be read (http or https)"})
+    source_type = fields.String(required=True, metadata={"description": "`public`, `company` or `third_party`"})
+    note = fields.String(allow_none=True, metadata={"description": "what to look for there; absent when none"})
+
+
+class AnswerEntry(ma.Schema):
+    """One entry of the answers-file shape (docs/methodology.md). Documented here; the service checks each
+    entry against the methodology and names every bad one (422 `invalid_answers`, `errors.answers[].index`)."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # checked by the service, which names the entry and the field
+
+    indicator = fields.Raw(required=True, metadata={"type": "string", "description": "indicator id", "example": "POL-1"})
+    stage = fields.Raw(allow_none=True, metadata={"type": "string", "example": "raw_materials",
+                                                  "description": "stage id; required for a staged indicator, else absent"})
+    value = fields.Raw(allow_none=True, metadata=ANSWER_VALUE)
+    evidence = fields.Raw(allow_none=True, metadata={"type": "array", "items": {"$ref": "#/components/schemas/Evidence"},
+                                                     "description": "sources for the answer"})
+    note = fields.Raw(allow_none=True, metadata={"type": "string", "description": "working note, never shown publicly"})
+
+
 class AnswersReplace(Strict):
-    answers = fields.List(fields.Dict(), required=True, validate=validate.Length(max=2000),
-                          metadata={"description": "entries of the answers-file shape: indicator, stage, value, evidence, note"})
+    answers = fields.List(fields.Nested(AnswerEntry), required=True, validate=validate.Length(max=2000),
+                          metadata={"description": "every answer of the draft (what is not listed is unanswered)"})
 
 
 class ReturnBody(Strict):
@@ -119,18 +154,18 @@ class ReplyCreate(Strict):
 class AnswerOut(ma.Schema):
     indicator = fields.String(required=True)
     stage = fields.String(allow_none=True)
-    value = fields.Raw(required=True)
-    evidence = fields.List(fields.Dict(), required=True)
+    value = fields.Raw(required=True, allow_none=True, metadata=ANSWER_VALUE)
+    evidence = fields.List(fields.Nested(Evidence), required=True)
     note = fields.String(allow_none=True)
 
 
 class AssessmentOut(ma.Schema):
     id = fields.Integer(required=True)
-    company = fields.String(required=True)
-    methodology = fields.Dict(required=True)
-    cycle_year = fields.Integer(required=True)
-    status = fields.String(required=True)
-    author = fields.String(allow_none=True)
+    company = fields.String(required=True, metadata={"description": "company slug"})
+    methodology = fields.Nested(MethodologyRef, required=True)
+    cycle_year = fields.Integer(required=True, metadata={"description": "the year the assessment covers"})
+    status = fields.String(required=True, metadata={"description": "`draft`, `submitted` or `published`"})
+    author = fields.String(allow_none=True, metadata={"description": "e-mail of the analyst who started it"})
     review_comment = fields.String(allow_none=True)
     version = fields.Integer(required=True)
     rating = fields.Integer(allow_none=True, metadata={"description": "id of the published rating, once published"})
@@ -149,3 +184,137 @@ class ReplyRecordOut(ma.Schema):
     rating = fields.Integer(required=True)
     text = fields.String(required=True)
     status = fields.String(required=True)
+
+
+# The live result of an assessment (scoring.engine.result_to_dict) and the roadmap in it.
+
+class RiskPair(ma.Schema):
+    stage = fields.String(required=True)
+    good = fields.String(required=True)
+    country = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2"})
+    country_name = fields.String(required=True)
+    child_labor = fields.Boolean(required=True, metadata={"description": "listed for child labour"})
+    forced_labor = fields.Boolean(required=True, metadata={"description": "listed for forced labour"})
+    downstream = fields.Boolean(required=True, metadata={"description": "listed as an input of a downstream good"})
+    input_country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 of the input, if downstream"})
+
+
+class IndicatorResult(ma.Schema):
+    indicator = fields.String(required=True)
+    category = fields.String(required=True)
+    stage = fields.String(allow_none=True)
+    value = fields.Raw(allow_none=True, metadata=ANSWER_VALUE)
+    applicable = fields.Boolean(required=True)
+    earned = fields.Float(required=True, metadata={"description": "points of the overall score earned, two decimals"})
+    possible = fields.Float(required=True, metadata={"description": "points of the overall score available, two decimals"})
+    share = fields.Float(required=True, metadata={"description": "possible points as a share of 1, four decimals"})
+
+
+class EvidenceCoverage(ma.Schema):
+    any = fields.Float(required=True, metadata={"description": "share of answers (0 to 1) with any evidence"})
+    public = fields.Float(required=True, metadata={"description": "share with public evidence"})
+    company = fields.Float(required=True, metadata={"description": "share with company evidence"})
+    third_party = fields.Float(required=True, metadata={"description": "share with third-party evidence"})
+
+
+class Coverage(ma.Schema):
+    answered = fields.Float(required=True, metadata={"description": "share of slots (0 to 1) answered, three decimals"})
+    evidence = fields.Nested(EvidenceCoverage, allow_none=True, required=True)
+
+
+class RoadmapItem(ma.Schema):
+    indicator = fields.String(required=True)
+    stage = fields.String(allow_none=True)
+    category = fields.String(required=True)
+    gain = fields.Float(required=True, metadata={"description": "points added to the overall score by full credit here"})
+    score_if_met = score(f"the overall score with only this item met: {SCORE}", required=True)
+    grade_if_met = grade("the grade with only this item met", required=True)
+
+
+class Roadmap(ma.Schema):
+    next_grade = grade("the next better grade; null at the top", allow_none=True, required=True)
+    reachable = fields.Boolean(required=True, metadata={"description": "whether next_grade can be reached on this scale"})
+    items = fields.List(fields.Nested(RoadmapItem), required=True, metadata={"description": "biggest gain first"})
+    to_next_grade = fields.List(fields.Nested(RoadmapItem), required=True,
+                                metadata={"description": "the fewest items, biggest first, that reach next_grade"})
+
+
+class ResultOut(ma.Schema):
+    score = score(required=True)
+    grade = grade(required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES))
+    scale_reasons = fields.List(fields.String(), required=True)
+    risk_pairs = fields.List(fields.Nested(RiskPair), required=True,
+                             metadata={"description": "sourced (good, country) pairs on the risk list"})
+    undisclosed_stages = fields.List(fields.String(), required=True)
+    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True)
+    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True)
+    indicators = fields.List(fields.Nested(IndicatorResult), required=True)
+    coverage = fields.Nested(Coverage, required=True)
+    roadmap = fields.Nested(Roadmap, required=True)
+    notes = fields.List(fields.String(), required=True)
+    inputs_hash = fields.String(required=True, metadata={"description": "hash of the canonical inputs"})
+    methodology = fields.Nested(MethodologyRef, required=True)
+
+
+class PublishOut(ma.Schema):
+    rating = fields.Integer(required=True, metadata={"description": "id of the new rating"})
+    grade = grade(required=True)
+    score = score(required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES))
+
+
+class WithdrawOut(ma.Schema):
+    rating = fields.Integer(required=True)
+    withdrawn_at = fields.String(required=True, metadata={"format": "date-time", "description": "ISO 8601, UTC"})
+    reason = fields.String(required=True)
+
+
+class ImportOut(ma.Schema):
+    rows = fields.Integer(required=True, metadata={"description": "rows read"})
+    counts = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+                         required=True, metadata={"description": "section (companies, brands, products...) -> outcome "
+                                                                 "(created, updated, unchanged) -> rows"})
+
+
+# GET /v1/portal/scorecard (ratings.portal.scorecard).
+
+class HttpDate(fields.String):
+    """A time as this route has always sent it: an RFC 9110 HTTP-date ("Tue, 01 Dec 2026 21:16:21 GMT")."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else http_date(value)
+
+
+HTTP_DATE = {"description": 'HTTP-date in UTC, for example "Tue, 01 Dec 2026 21:16:21 GMT" '
+                                            "(this route's format; the public routes send ISO 8601)"}
+
+
+class PortalRating(ma.Schema):
+    id = fields.Integer(required=True)
+    grade = grade(required=True)
+    score = score(required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES))
+    scale_reasons = fields.List(fields.String(), required=True)
+    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True)
+    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True)
+    methodology = fields.Nested(MethodologyRef, required=True)
+    published_at = HttpDate(required=True, metadata=HTTP_DATE)
+
+
+class PortalHistoryItem(PortalRating):
+    withdrawn = fields.Boolean(required=True)
+
+
+class PortalCompany(CompanyOut):
+    rating = fields.Nested(PortalRating, allow_none=True, required=True)
+
+
+class PortalScorecardOut(ma.Schema):
+    company = fields.Nested(PortalCompany, required=True)
+    rating = fields.Nested(PortalRating, allow_none=True, required=True, metadata={"description": "null when not rated"})
+    breakdown = fields.List(fields.Nested(CategoryBreakdown), required=True)
+    roadmap = fields.Nested(Roadmap, allow_none=True, required=True, metadata={"description": "what would raise the grade"})
+    coverage = fields.Nested(Coverage, allow_none=True, required=True)
+    history = fields.List(fields.Nested(PortalHistoryItem), required=True, metadata={"description": "newest first"})
+    replies = fields.List(fields.Nested("ReplyRecordOut"), required=True)

@@ -7,6 +7,7 @@ from api.errors import ErrorSchema
 from scoring.methodology import methodology_to_dict
 
 from api.caching import public_cached
+from api.public.schemas import MethodologyOut
 from ratings import datafiles
 
 blp = Blueprint("methodologies", __name__, url_prefix="/v1/methodologies", description="Methodologies")
@@ -15,7 +16,7 @@ blp = Blueprint("methodologies", __name__, url_prefix="/v1/methodologies", descr
 @blp.route("/<string:methodology_id>")
 class Methodology(MethodView):
     @public_cached
-    @blp.response(200)
+    @blp.response(200, MethodologyOut)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown methodology")
     def get(self, methodology_id):
         """Categories, stages, indicators with their guidance and weights, and the grade bands."""
