@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from flask import Flask, jsonify, request
 
-from api import database, docs_assets
+from api import database, docs_assets, openapi
 from api.config import finalize, settings_from_env
 from api.errors import register_error_handlers
 from api.errors import RatingsApi
@@ -27,7 +27,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         API_TITLE="Forced-labour ratings API",
         API_VERSION="v1",
-        OPENAPI_VERSION="3.1.0",
+        OPENAPI_VERSION="3.1.0",  # nullable objects as anyOf [$ref, null], which generated clients type
+        API_SPEC_OPTIONS={"info": {"description": openapi.DESCRIPTION}},
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="v1/openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from ratings import migrations
 from ratings.db import make_engine
+from tests.openapi_contract import ContractClient
 from tests.support import truncate_all
 
 IN_CI = os.environ.get("CI") == "true"
@@ -30,6 +31,16 @@ def require(url: str | None, variable: str) -> str:
     if IN_CI:
         pytest.fail(f"{variable} is not set; under CI=true the PostgreSQL/Redis tests must run.")
     pytest.skip(f"{variable} is not set: set it to run this variant (see README).")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def responses_match_the_openapi_document():
+    """Every Flask test client of every app checks each response against the OpenAPI document."""
+    from flask import Flask
+
+    before, Flask.test_client_class = Flask.test_client_class, ContractClient
+    yield
+    Flask.test_client_class = before
 
 
 @pytest.fixture(scope="session")

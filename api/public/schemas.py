@@ -312,3 +312,6 @@ class ReadyChecks(ma.Schema):
 class ReadyOut(ma.Schema):
     status = fields.String(required=True, validate=validate.OneOf(["ok"]))
     checks = fields.Nested(ReadyChecks, required=True)
+
+
+NOT_MODIFIED = "Not modified: the `If-None-Match` you sent matches the current `ETag` (no body)"
