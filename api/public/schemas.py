@@ -17,6 +17,7 @@ GRADES = ", ".join(grade_letters())
 GRADE = f"letter grade, best first: {GRADES}"
 SCORE = "points from 0 to 100, rounded to one decimal"
 SCALES = ["standard", "high_risk"]
+STATUS = {"description": "`rated` when the company has a current published rating, else `not_rated`"}
 
 
 def grade(description: str = GRADE, **kwargs) -> fields.String:
@@ -55,20 +56,20 @@ class RatingOut(ma.Schema):
                              metadata={"description": "category id -> its score and grade (ids from the methodology)"})
     stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
                          metadata={"description": "supply-chain stage id -> its score"})
-    methodology = fields.Nested(MethodologyRef, required=True)
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
     published_at = fields.DateTime(required=True, metadata={"description": "when a reviewer published it (UTC)"})
 
 
 class CompanyRef(ma.Schema):
     slug = fields.String(required=True, metadata={"description": "the company's stable id", "example": "brindlecourt-group-plc"})
-    name = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "the company's name"})
     country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 country of registration",
                                                        "example": "GB"})
 
 
 class BrandSummary(ma.Schema):
     slug = fields.String(required=True, metadata={"description": "the brand's stable id", "example": "brindlecourt"})
-    name = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "the brand's name"})
     aliases = fields.List(fields.String(), required=True, metadata={"description": "other names search finds it by"})
     industry = fields.String(allow_none=True, metadata={"description": "industry slug (`GET /v1/industries/{slug}`)"})
     company = fields.Nested(CompanyRef, required=True, metadata={"description": "the owner, whose rating the brand carries"})
@@ -78,7 +79,7 @@ class BrandSummary(ma.Schema):
 
 class ProductOut(ma.Schema):
     gtin = fields.String(required=True, metadata={"description": "14-digit GTIN (zero-padded)", "example": "05091997966733"})
-    name = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "product name as recorded"})
     source = fields.String(required=True, metadata={"description": "who recorded it: `analyst`, `import` or `upstream`"})
 
 
@@ -88,13 +89,13 @@ class BarcodeRef(ma.Schema):
 
 
 class BarcodeOut(ma.Schema):
-    barcode = fields.Nested(BarcodeRef, required=True)
+    barcode = fields.Nested(BarcodeRef, required=True, metadata={"description": "the code sent and its GTIN"})
     match = fields.String(required=True, validate=validate.OneOf(["product", "gs1_prefix", "upstream"]), metadata={
         "description": "how it was resolved: a known product, the company's GS1 prefix, or the upstream product database"})
-    status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]))
+    status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]), metadata=STATUS)
     product = fields.Nested(ProductOut, allow_none=True, required=True, metadata={"description": "null on a prefix match"})
     brand = fields.Nested(BrandSummary, allow_none=True, required=True, metadata={"description": "null on a prefix match"})
-    company = fields.Nested(CompanyRef, required=True)
+    company = fields.Nested(CompanyRef, required=True, metadata={"description": "the brand's owner, or the prefix's"})
     rating = fields.Nested(RatingOut, allow_none=True, required=True,
                            metadata={"description": "the company's current rating; null when not rated"})
     alternatives = fields.List(fields.Nested(BrandSummary), required=True,
@@ -112,7 +113,7 @@ class BrandQuery(ma.Schema):
 
 
 class BrandPage(ma.Schema):
-    items = fields.List(fields.Nested(BrandSummary), required=True)
+    items = fields.List(fields.Nested(BrandSummary), required=True, metadata={"description": "this page's brands, best match first"})
     page = fields.Integer(required=True, metadata={"description": "page number, from 1"})
     page_size = fields.Integer(required=True, metadata={"description": "items per page"})
     total = fields.Integer(required=True, metadata={"description": "matching brands on every page"})
@@ -134,61 +135,62 @@ class IndicatorOut(ma.Schema):
     text = fields.String(required=True, metadata={"description": "the question"})
     stage = fields.String(allow_none=True, metadata={"description": "stage id for a staged indicator, else null"})
     value = fields.Raw(allow_none=True, metadata=ANSWER_VALUE)
-    applicable = fields.Boolean(required=True)
+    applicable = fields.Boolean(required=True, metadata={"description": "false when answered not applicable"})
     earned = fields.Float(required=True, metadata={"description": "points of the overall score earned, two decimals"})
     possible = fields.Float(required=True, metadata={"description": "points of the overall score available, two decimals"})
-    evidence = fields.List(fields.Nested(EvidenceOut), required=True)
+    evidence = fields.List(fields.Nested(EvidenceOut), required=True, metadata={"description": "sources of the answer"})
 
 
 class CategoryBreakdown(ma.Schema):
     id = fields.String(required=True, metadata={"description": "category id"})
-    name = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "category name"})
     score = score(allow_none=True)
     grade = grade(allow_none=True)
-    indicators = fields.List(fields.Nested(IndicatorOut), required=True)
+    indicators = fields.List(fields.Nested(IndicatorOut), required=True, metadata={"description": "in methodology order"})
 
 
 class HistoryItem(ma.Schema):
-    id = fields.Integer(required=True)
+    id = fields.Integer(required=True, metadata={"description": "rating id"})
     grade = grade(required=True)
     score = score(required=True)
-    scale = fields.String(required=True, validate=validate.OneOf(SCALES))
-    methodology = fields.Nested(MethodologyRef, required=True)
-    published_at = fields.DateTime(required=True)
-    withdrawn = fields.Boolean(required=True)
-    withdrawn_reason = fields.String(allow_none=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
+    published_at = fields.DateTime(required=True, metadata={"description": "when it was published (UTC)"})
+    withdrawn = fields.Boolean(required=True, metadata={"description": "withdrawn ratings stay in the history"})
+    withdrawn_reason = fields.String(allow_none=True, metadata={"description": "why it was withdrawn; null if not"})
 
 
 class ReplyOut(ma.Schema):
     text = fields.String(required=True, metadata={"description": "the company's reply, as accepted by a reviewer"})
-    accepted_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True, metadata={"description": "when a reviewer accepted it (UTC)"})
 
 
 class ScorecardOut(ma.Schema):
-    brand = fields.Nested(BrandSummary, required=True)
-    status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]))
+    brand = fields.Nested(BrandSummary, required=True, metadata={"description": "the brand"})
+    status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]), metadata=STATUS)
     rating = fields.Nested(RatingOut, allow_none=True, required=True, metadata={"description": "null when not rated"})
     breakdown = fields.List(fields.Nested(CategoryBreakdown), required=True,
                             metadata={"description": "indicators by category with public evidence; empty when not rated"})
     history = fields.List(fields.Nested(HistoryItem), required=True, metadata={"description": "every rating, newest first"})
     reply = fields.Nested(ReplyOut, allow_none=True, required=True, metadata={"description": "the company's accepted reply"})
-    alternatives = fields.List(fields.Nested(BrandSummary), required=True)
+    alternatives = fields.List(fields.Nested(BrandSummary), required=True,
+                               metadata={"description": "up to three better-graded brands of the same industry"})
 
 
 class CompanyOut(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
+    slug = fields.String(required=True, metadata={"description": "the company's stable id"})
+    name = fields.String(required=True, metadata={"description": "the company's name"})
     country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2"})
-    website = fields.String(allow_none=True)
-    parent = fields.Nested(CompanyRef, allow_none=True)
-    status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]))
-    rating = fields.Nested(RatingOut, allow_none=True, required=True)
-    brands = fields.List(fields.Nested(BrandSummary), required=True)
+    website = fields.String(allow_none=True, metadata={"description": "the company's website (URL)"})
+    parent = fields.Nested(CompanyRef, allow_none=True, metadata={"description": "the parent company, if any"})
+    status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]), metadata=STATUS)
+    rating = fields.Nested(RatingOut, allow_none=True, required=True, metadata={"description": "current rating; null when not rated"})
+    brands = fields.List(fields.Nested(BrandSummary), required=True, metadata={"description": "its brands, by name"})
 
 
 class IndustryOut(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
+    slug = fields.String(required=True, metadata={"description": "the industry's stable id", "example": "apparel"})
+    name = fields.String(required=True, metadata={"description": "the industry's name"})
     brands = fields.Integer(required=True, metadata={"description": "number of brands"})
     rated = fields.Integer(required=True, metadata={"description": "number of rated brands"})
     grades = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
@@ -196,7 +198,7 @@ class IndustryOut(ma.Schema):
 
 
 class IndustryList(ma.Schema):
-    items = fields.List(fields.Nested(IndustryOut), required=True)
+    items = fields.List(fields.Nested(IndustryOut), required=True, metadata={"description": "every industry, by name"})
 
 
 class IndustryDetail(IndustryOut):
@@ -213,8 +215,8 @@ class Number(fields.Raw):
 
 
 class StageDef(ma.Schema):
-    id = fields.String(required=True, metadata={"example": "raw_materials"})
-    name = fields.String(required=True)
+    id = fields.String(required=True, metadata={"description": "stage id", "example": "raw_materials"})
+    name = fields.String(required=True, metadata={"description": "stage name"})
     weight = Number(required=True, metadata={**NUMBER, "description": "relative weight of the stage in staged indicators"})
 
 
@@ -226,19 +228,19 @@ class AnswerDef(ma.Schema):
 
 
 class IndicatorDef(ma.Schema):
-    id = fields.String(required=True, metadata={"example": "POL-1"})
+    id = fields.String(required=True, metadata={"description": "indicator id", "example": "POL-1"})
     text = fields.String(required=True, metadata={"description": "the question"})
     guidance = fields.String(allow_none=True, metadata={"description": "what earns full or partial credit"})
     weight = Number(required=True, metadata={**NUMBER, "description": "relative weight within its category"})
     staged = fields.Boolean(required=True, metadata={"description": "answered once per supply-chain stage"})
-    answer = fields.Nested(AnswerDef, required=True)
+    answer = fields.Nested(AnswerDef, required=True, metadata={"description": "what kind of answer it takes"})
 
 
 class CategoryDef(ma.Schema):
-    id = fields.String(required=True, metadata={"example": "policies"})
-    name = fields.String(required=True)
+    id = fields.String(required=True, metadata={"description": "category id", "example": "policies"})
+    name = fields.String(required=True, metadata={"description": "category name"})
     weight = Number(required=True, metadata={**NUMBER, "description": "relative weight in the overall score"})
-    indicators = fields.List(fields.Nested(IndicatorDef), required=True)
+    indicators = fields.List(fields.Nested(IndicatorDef), required=True, metadata={"description": "its indicators"})
 
 
 GRADE_BANDS = {
@@ -250,12 +252,12 @@ GRADE_BANDS = {
 
 
 class MethodologyOut(ma.Schema):
-    id = fields.String(required=True, metadata={"example": "f2w-2026"})
-    name = fields.String(required=True)
-    version = fields.String(required=True, metadata={"example": "2026.1"})
-    description = fields.String(allow_none=True)
-    stages = fields.List(fields.Nested(StageDef), required=True, metadata={"description": "may be empty"})
-    categories = fields.List(fields.Nested(CategoryDef), required=True)
+    id = fields.String(required=True, metadata={"description": "methodology id", "example": "f2w-2026"})
+    name = fields.String(required=True, metadata={"description": "methodology name"})
+    version = fields.String(required=True, metadata={"description": "methodology version", "example": "2026.1"})
+    description = fields.String(allow_none=True, metadata={"description": "what it rates, in plain language"})
+    stages = fields.List(fields.Nested(StageDef), required=True, metadata={"description": "supply-chain stages; may be empty"})
+    categories = fields.List(fields.Nested(CategoryDef), required=True, metadata={"description": "weighted categories"})
     grades = fields.Raw(required=True, metadata=GRADE_BANDS)
 
 
@@ -264,7 +266,7 @@ class MethodologyOut(ma.Schema):
 class BundleRating(ma.Schema):
     grade = grade(required=True)
     score = score(required=True)
-    scale = fields.String(required=True, validate=validate.OneOf(SCALES))
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
     categories = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True,
                              metadata={"description": "category id -> its grade"})
     published_at = fields.String(required=True, metadata={"description": "ISO 8601, UTC", "format": "date-time"})
@@ -275,8 +277,8 @@ class BundleRecord(ma.Schema):
         "description": "which record: `company` (slug, name, rating), `brand` (slug, name, aliases, industry, "
                        "company, rating), `prefix` (prefix, company) or `gtin` (gtin, brand)"})
     slug = fields.String(metadata={"description": "company or brand slug"})
-    name = fields.String()
-    aliases = fields.List(fields.String())
+    name = fields.String(metadata={"description": "company or brand name"})
+    aliases = fields.List(fields.String(), metadata={"description": "other names of the brand (brand)"})
     industry = fields.String(allow_none=True, metadata={"description": "industry slug (brand)"})
     prefix = fields.String(metadata={"description": "GS1 company prefix (prefix)"})
     gtin = fields.String(metadata={"description": "14-digit GTIN (gtin)"})
@@ -287,7 +289,8 @@ class BundleRecord(ma.Schema):
 
 
 class Change(ma.Schema):
-    op = fields.String(required=True, validate=validate.OneOf(["upsert", "delete"]))
+    op = fields.String(required=True, validate=validate.OneOf(["upsert", "delete"]),
+                       metadata={"description": "`upsert`: store `record`; `delete`: remove the record of `type` and `key`"})
     record = fields.Nested(BundleRecord, metadata={"description": "upsert: the full record"})
     type = fields.String(validate=validate.OneOf(["company", "brand", "prefix", "gtin"]),
                          metadata={"description": "delete: the kind of record"})
@@ -297,11 +300,11 @@ class Change(ma.Schema):
 class ChangesOut(ma.Schema):
     version = fields.Integer(required=True, metadata={"description": "the catalog version these changes bring you to"})
     since = fields.Integer(required=True, metadata={"description": "the version you sent"})
-    changes = fields.List(fields.Nested(Change), required=True)
+    changes = fields.List(fields.Nested(Change), required=True, metadata={"description": "apply in order"})
 
 
 class HealthOut(ma.Schema):
-    status = fields.String(required=True, validate=validate.OneOf(["ok"]))
+    status = fields.String(required=True, validate=validate.OneOf(["ok"]), metadata={"description": "always `ok`"})
 
 
 class ReadyChecks(ma.Schema):
@@ -310,8 +313,8 @@ class ReadyChecks(ma.Schema):
 
 
 class ReadyOut(ma.Schema):
-    status = fields.String(required=True, validate=validate.OneOf(["ok"]))
-    checks = fields.Nested(ReadyChecks, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["ok"]), metadata={"description": "`ok` when ready"})
+    checks = fields.Nested(ReadyChecks, required=True, metadata={"description": "each dependency's state"})
 
 
 NOT_MODIFIED = "Not modified: the `If-None-Match` you sent matches the current `ETag` (no body)"

@@ -171,7 +171,7 @@ def test_examples_are_what_the_demo_answers_and_match_their_schemas(demo_url, ma
     assert volatile(examples()) == volatile(built), "rebuild them: see tests/api/openapi_examples.py"
     spec = client.get("/v1/openapi.json").get_json()
     for path, method, operation in operations(spec):
-        for media_type, media in operation["responses"]["200"].get("content", {}).items():
+        for media_type, media in operation["responses"].get("200", {}).get("content", {}).items():
             if "example" in media and media_type == "application/json":
                 errors = list(_validator(path, method, "200").iter_errors(media["example"]))
                 assert errors == [], (path, [e.message for e in errors[:3]])
@@ -205,3 +205,35 @@ def test_a_generated_client_reads_rating_grade_as_a_typed_attribute(demo_client,
     assert str(models.BarcodeOut.__annotations__["rating"]).replace(" ", "") in ("None|RatingOut", "RatingOut|None")
     assert barcode.rating.categories.additional_properties["policies"].grade == body["rating"]["categories"]["policies"]["grade"]
     assert barcode.brand.company.slug == body["brand"]["company"]["slug"]
+
+
+def test_docs_page_and_its_assets_are_served_from_this_server(client):
+    page = client.get("/docs")
+    assert page.status_code == 200 and b"swagger-ui-bundle.js" in page.get_data()
+    assert b"https://" not in page.get_data()  # nothing from a CDN
+    assert "cdn" not in page.headers["Content-Security-Policy"]
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        response = client.get(f"/docs/assets/{asset}")
+        assert response.status_code == 200 and len(response.get_data()) > 10_000, asset
+    assert client.get("/docs/assets/../../pyproject.toml").status_code == 404
+
+
+def test_every_property_of_a_public_response_is_described(spec):
+    """What an app developer reads: each field of every object a public operation answers says what it is."""
+    schemas, seen, todo = spec["components"]["schemas"], set(), []
+    for _, _, operation in operations(spec):
+        if "security" not in operation:
+            todo += [m.get("schema", {}) for r in operation["responses"].values() for m in r.get("content", {}).values()]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] not in seen:
+                seen.add(ref.rsplit("/", 1)[1])
+                todo.append(schemas[ref.rsplit("/", 1)[1]])
+            todo += list(node.values())
+        elif isinstance(node, list):
+            todo += node
+    undescribed = [f"{name}.{prop}" for name in sorted(seen) for prop, value in schemas[name].get("properties", {}).items()
+                   if "description" not in value]
+    assert "RatingOut" in seen and undescribed == []
