@@ -43,10 +43,10 @@ class CompanyUpdate(Strict):
 
 
 class CompanyRecordOut(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    country = fields.String(allow_none=True)
-    website = fields.String(allow_none=True)
+    slug = fields.String(required=True, metadata={"description": "the company's stable id"})
+    name = fields.String(required=True, metadata={"description": "the company's name"})
+    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2"})
+    website = fields.String(allow_none=True, metadata={"description": "URL"})
 
 
 class BrandCreate(Strict):
@@ -65,9 +65,9 @@ class BrandUpdate(Strict):
 
 
 class BrandOut(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    aliases = fields.List(fields.String(), required=True)
+    slug = fields.String(required=True, metadata={"description": "the brand's stable id"})
+    name = fields.String(required=True, metadata={"description": "the brand's name"})
+    aliases = fields.List(fields.String(), required=True, metadata={"description": "other names search finds it by"})
 
 
 class ProductCreate(Strict):
@@ -77,9 +77,9 @@ class ProductCreate(Strict):
 
 
 class ProductRecordOut(ma.Schema):
-    gtin = fields.String(required=True)
-    name = fields.String(required=True)
-    source = fields.String(required=True)
+    gtin = fields.String(required=True, metadata={"description": "14-digit GTIN (zero-padded)"})
+    name = fields.String(required=True, metadata={"description": "product name"})
+    source = fields.String(required=True, metadata={"description": "`analyst`, `import` or `upstream`"})
 
 
 class PrefixCreate(Strict):
@@ -87,7 +87,7 @@ class PrefixCreate(Strict):
 
 
 class PrefixOut(ma.Schema):
-    prefix = fields.String(required=True)
+    prefix = fields.String(required=True, metadata={"description": "GS1 company prefix (digits)"})
 
 
 class SourcingRecordIn(Strict):
@@ -101,8 +101,15 @@ class SourcingReplace(Strict):
     records = fields.List(fields.Nested(SourcingRecordIn), required=True, validate=validate.Length(max=500))
 
 
+class SourcingRecordOut(ma.Schema):
+    stage = fields.String(required=True, metadata={"description": "stage id"})
+    good = fields.String(allow_none=True, metadata={"description": "what is sourced at that stage"})
+    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 where it is sourced"})
+    disclosed = fields.Boolean(metadata={"description": "false records that the company does not disclose this stage"})
+
+
 class SourcingOut(ma.Schema):
-    records = fields.List(fields.Nested(SourcingRecordIn), required=True)
+    records = fields.List(fields.Nested(SourcingRecordOut), required=True, metadata={"description": "the company's sourcing now"})
 
 
 class AssessmentCreate(Strict):
@@ -152,24 +159,24 @@ class ReplyCreate(Strict):
 
 
 class AnswerOut(ma.Schema):
-    indicator = fields.String(required=True)
-    stage = fields.String(allow_none=True)
+    indicator = fields.String(required=True, metadata={"description": "indicator id"})
+    stage = fields.String(allow_none=True, metadata={"description": "stage id; null for an unstaged indicator"})
     value = fields.Raw(required=True, allow_none=True, metadata=ANSWER_VALUE)
-    evidence = fields.List(fields.Nested(Evidence), required=True)
-    note = fields.String(allow_none=True)
+    evidence = fields.List(fields.Nested(Evidence), required=True, metadata={"description": "sources for the answer"})
+    note = fields.String(allow_none=True, metadata={"description": "working note, never shown publicly"})
 
 
 class AssessmentOut(ma.Schema):
-    id = fields.Integer(required=True)
+    id = fields.Integer(required=True, metadata={"description": "assessment id"})
     company = fields.String(required=True, metadata={"description": "company slug"})
-    methodology = fields.Nested(MethodologyRef, required=True)
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology answered"})
     cycle_year = fields.Integer(required=True, metadata={"description": "the year the assessment covers"})
     status = fields.String(required=True, metadata={"description": "`draft`, `submitted` or `published`"})
     author = fields.String(allow_none=True, metadata={"description": "e-mail of the analyst who started it"})
-    review_comment = fields.String(allow_none=True)
-    version = fields.Integer(required=True)
+    review_comment = fields.String(allow_none=True, metadata={"description": "the reviewer's comment when returned"})
+    version = fields.Integer(required=True, metadata={"description": "moves on every write; the ETag carries it"})
     rating = fields.Integer(allow_none=True, metadata={"description": "id of the published rating, once published"})
-    answers = fields.List(fields.Nested(AnswerOut), required=True)
+    answers = fields.List(fields.Nested(AnswerOut), required=True, metadata={"description": "every answer given"})
 
 
 class RatingRef(ma.Schema):
@@ -180,19 +187,19 @@ class RatingRef(ma.Schema):
 
 
 class ReplyRecordOut(ma.Schema):
-    id = fields.Integer(required=True)
-    rating = fields.Integer(required=True)
-    text = fields.String(required=True)
-    status = fields.String(required=True)
+    id = fields.Integer(required=True, metadata={"description": "reply id"})
+    rating = fields.Integer(required=True, metadata={"description": "id of the rating replied to"})
+    text = fields.String(required=True, metadata={"description": "the reply"})
+    status = fields.String(required=True, metadata={"description": "`pending`, `accepted` or `rejected`"})
 
 
 # The live result of an assessment (scoring.engine.result_to_dict) and the roadmap in it.
 
 class RiskPair(ma.Schema):
-    stage = fields.String(required=True)
-    good = fields.String(required=True)
+    stage = fields.String(required=True, metadata={"description": "stage id"})
+    good = fields.String(required=True, metadata={"description": "the good, as on the risk list"})
     country = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2"})
-    country_name = fields.String(required=True)
+    country_name = fields.String(required=True, metadata={"description": "the country's name"})
     child_labor = fields.Boolean(required=True, metadata={"description": "listed for child labour"})
     forced_labor = fields.Boolean(required=True, metadata={"description": "listed for forced labour"})
     downstream = fields.Boolean(required=True, metadata={"description": "listed as an input of a downstream good"})
@@ -200,11 +207,11 @@ class RiskPair(ma.Schema):
 
 
 class IndicatorResult(ma.Schema):
-    indicator = fields.String(required=True)
-    category = fields.String(required=True)
-    stage = fields.String(allow_none=True)
+    indicator = fields.String(required=True, metadata={"description": "indicator id"})
+    category = fields.String(required=True, metadata={"description": "category id"})
+    stage = fields.String(allow_none=True, metadata={"description": "stage id; null for an unstaged indicator"})
     value = fields.Raw(allow_none=True, metadata=ANSWER_VALUE)
-    applicable = fields.Boolean(required=True)
+    applicable = fields.Boolean(required=True, metadata={"description": "false when answered not applicable"})
     earned = fields.Float(required=True, metadata={"description": "points of the overall score earned, two decimals"})
     possible = fields.Float(required=True, metadata={"description": "points of the overall score available, two decimals"})
     share = fields.Float(required=True, metadata={"description": "possible points as a share of 1, four decimals"})
@@ -219,13 +226,14 @@ class EvidenceCoverage(ma.Schema):
 
 class Coverage(ma.Schema):
     answered = fields.Float(required=True, metadata={"description": "share of slots (0 to 1) answered, three decimals"})
-    evidence = fields.Nested(EvidenceCoverage, allow_none=True, required=True)
+    evidence = fields.Nested(EvidenceCoverage, allow_none=True, required=True,
+                             metadata={"description": "shares by kind of evidence; null with no answer"})
 
 
 class RoadmapItem(ma.Schema):
-    indicator = fields.String(required=True)
-    stage = fields.String(allow_none=True)
-    category = fields.String(required=True)
+    indicator = fields.String(required=True, metadata={"description": "indicator id"})
+    stage = fields.String(allow_none=True, metadata={"description": "stage id; null for an unstaged indicator"})
+    category = fields.String(required=True, metadata={"description": "category id"})
     gain = fields.Float(required=True, metadata={"description": "points added to the overall score by full credit here"})
     score_if_met = score(f"the overall score with only this item met: {SCORE}", required=True)
     grade_if_met = grade("the grade with only this item met", required=True)
@@ -242,32 +250,34 @@ class Roadmap(ma.Schema):
 class ResultOut(ma.Schema):
     score = score(required=True)
     grade = grade(required=True)
-    scale = fields.String(required=True, validate=validate.OneOf(SCALES))
-    scale_reasons = fields.List(fields.String(), required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
+    scale_reasons = fields.List(fields.String(), required=True, metadata={"description": "why this scale"})
     risk_pairs = fields.List(fields.Nested(RiskPair), required=True,
                              metadata={"description": "sourced (good, country) pairs on the risk list"})
-    undisclosed_stages = fields.List(fields.String(), required=True)
-    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True)
-    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True)
-    indicators = fields.List(fields.Nested(IndicatorResult), required=True)
-    coverage = fields.Nested(Coverage, required=True)
-    roadmap = fields.Nested(Roadmap, required=True)
-    notes = fields.List(fields.String(), required=True)
+    undisclosed_stages = fields.List(fields.String(), required=True, metadata={"description": "stage ids not disclosed"})
+    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True,
+                             metadata={"description": "category id -> score and grade"})
+    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
+                         metadata={"description": "stage id -> score"})
+    indicators = fields.List(fields.Nested(IndicatorResult), required=True, metadata={"description": "one per answer slot"})
+    coverage = fields.Nested(Coverage, required=True, metadata={"description": "how much is answered and evidenced"})
+    roadmap = fields.Nested(Roadmap, required=True, metadata={"description": "what would raise the grade"})
+    notes = fields.List(fields.String(), required=True, metadata={"description": "remarks of the engine"})
     inputs_hash = fields.String(required=True, metadata={"description": "hash of the canonical inputs"})
-    methodology = fields.Nested(MethodologyRef, required=True)
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology scored with"})
 
 
 class PublishOut(ma.Schema):
     rating = fields.Integer(required=True, metadata={"description": "id of the new rating"})
     grade = grade(required=True)
     score = score(required=True)
-    scale = fields.String(required=True, validate=validate.OneOf(SCALES))
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
 
 
 class WithdrawOut(ma.Schema):
-    rating = fields.Integer(required=True)
+    rating = fields.Integer(required=True, metadata={"description": "id of the withdrawn rating"})
     withdrawn_at = fields.String(required=True, metadata={"format": "date-time", "description": "ISO 8601, UTC"})
-    reason = fields.String(required=True)
+    reason = fields.String(required=True, metadata={"description": "why, as shown in the history"})
 
 
 class ImportOut(ma.Schema):
@@ -291,30 +301,33 @@ HTTP_DATE = {"description": 'HTTP-date in UTC, for example "Tue, 01 Dec 2026 21:
 
 
 class PortalRating(ma.Schema):
-    id = fields.Integer(required=True)
+    id = fields.Integer(required=True, metadata={"description": "rating id"})
     grade = grade(required=True)
     score = score(required=True)
-    scale = fields.String(required=True, validate=validate.OneOf(SCALES))
-    scale_reasons = fields.List(fields.String(), required=True)
-    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True)
-    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True)
-    methodology = fields.Nested(MethodologyRef, required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
+    scale_reasons = fields.List(fields.String(), required=True, metadata={"description": "why this scale"})
+    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True,
+                             metadata={"description": "category id -> score and grade"})
+    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
+                         metadata={"description": "stage id -> score"})
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology scored with"})
     published_at = HttpDate(required=True, metadata=HTTP_DATE)
 
 
 class PortalHistoryItem(PortalRating):
-    withdrawn = fields.Boolean(required=True)
+    withdrawn = fields.Boolean(required=True, metadata={"description": "withdrawn ratings stay in the history"})
 
 
 class PortalCompany(CompanyOut):
-    rating = fields.Nested(PortalRating, allow_none=True, required=True)
+    rating = fields.Nested(PortalRating, allow_none=True, required=True, metadata={"description": "current rating, or null"})
 
 
 class PortalScorecardOut(ma.Schema):
-    company = fields.Nested(PortalCompany, required=True)
+    company = fields.Nested(PortalCompany, required=True, metadata={"description": "your company, as the public sees it"})
     rating = fields.Nested(PortalRating, allow_none=True, required=True, metadata={"description": "null when not rated"})
-    breakdown = fields.List(fields.Nested(CategoryBreakdown), required=True)
+    breakdown = fields.List(fields.Nested(CategoryBreakdown), required=True,
+                            metadata={"description": "indicators by category with their points and evidence"})
     roadmap = fields.Nested(Roadmap, allow_none=True, required=True, metadata={"description": "what would raise the grade"})
-    coverage = fields.Nested(Coverage, allow_none=True, required=True)
+    coverage = fields.Nested(Coverage, allow_none=True, required=True, metadata={"description": "answered and evidenced shares"})
     history = fields.List(fields.Nested(PortalHistoryItem), required=True, metadata={"description": "newest first"})
-    replies = fields.List(fields.Nested("ReplyRecordOut"), required=True)
+    replies = fields.List(fields.Nested("ReplyRecordOut"), required=True, metadata={"description": "your replies, oldest first"})
