@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +61,6 @@ def volatile(value: Any) -> Any:
                 for k, v in value.items()}
     if isinstance(value, list):
         return [volatile(v) for v in value]
-    if isinstance(value, str) and value.startswith('{"type":"header"'):
-        return re.sub(r'"published_at":"[^"]*"', '"published_at":"<volatile>"', value.split("\n", 1)[1])
+    if isinstance(value, str) and value.startswith('{"type":"header"'):  # the bundle's first lines
+        return [volatile(json.loads(line)) for line in value.splitlines()]  # key order varies with the database
     return value
