@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from flask import Flask, jsonify, request
 
-from api import database
+from api import database, docs_assets, openapi
 from api.catalog_version import init_catalog_version
 from api.config import finalize, settings_from_env
 from api.errors import RatingsApi, error_body, register_error_handlers
@@ -29,11 +29,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         API_TITLE="Forced-labour ratings API",
         API_VERSION="v1",
-        OPENAPI_VERSION="3.0.3",
+        OPENAPI_VERSION="3.1.0",  # nullable objects as anyOf [$ref, null], which generated clients type
+        API_SPEC_OPTIONS={"info": {"description": openapi.DESCRIPTION}},
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="v1/openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        OPENAPI_SWAGGER_UI_URL=docs_assets.ASSETS_URL,  # Swagger UI from the installed package, no CDN
         JSON_SORT_KEYS=False,
         COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # ETags and 304s are ours (api/caching.py)
     )
@@ -47,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_rate_limits(app)
     api = RatingsApi(app)  # one per app: an Api object remembers the single app it is bound to
     register_error_handlers(app)
+    app.register_blueprint(docs_assets.blp)
     _register_blueprints(api)
     _refuse_unmigrated_database(app)
     _install_fast_path(app)
@@ -88,7 +90,7 @@ def _refuse_unmigrated_database(app: Flask) -> None:
 
     @app.before_request
     def _check_schema():
-        if state["ready"] or request.path in _ALWAYS_SERVED:
+        if state["ready"] or request.path in _ALWAYS_SERVED or request.path.startswith(docs_assets.ASSETS_URL):
             return None
         ok, reason = database_ready(database.engine())
         if ok:

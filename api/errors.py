@@ -15,6 +15,8 @@ from ratings.errors import Conflict, DomainError, Forbidden, Gone, Invalid, Malf
 
 log = logging.getLogger(__name__)
 
+PRECONDITION_REQUIRED = "Send If-Match with the ETag you read, so no one else's change is overwritten."
+
 STATUS_OF = {Malformed: 400, Forbidden: 403, NotFound: 404, Conflict: 409, Gone: 410, Stale: 412, Invalid: 422}
 
 # Stable codes for errors Flask or webargs raise on their own.
@@ -28,7 +30,7 @@ _HTTP_CODES = {
     413: ("payload_too_large", "The request body is too large."),
     415: ("unsupported_media_type", "Send the body as JSON."),
     422: ("validation_failed", "Some fields are invalid; see errors."),
-    428: ("precondition_required", "Send If-Match with the ETag you read, so no one else's change is overwritten."),
+    428: ("precondition_required", PRECONDITION_REQUIRED),
     429: ("rate_limited", "Too many requests; slow down and retry later."),
     500: ("internal_error", "Something went wrong on our side. It has been logged."),
     503: ("unavailable", "The service is temporarily unavailable; retry shortly."),

@@ -20,10 +20,9 @@ _HEADERS = {
     "Cross-Origin-Resource-Policy": "cross-origin",  # public data, meant to be read from apps
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 }
-# The interactive docs page loads Swagger UI from its CDN.
-_DOCS_CSP = "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; " \
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://cdn.jsdelivr.net; " \
-            "connect-src 'self'; frame-ancestors 'none'"
+# The interactive docs page loads Swagger UI from this server (api/docs_assets.py), nothing from elsewhere.
+_DOCS_CSP = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " \
+            "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
 
 
 class DepthLimitedJSON(DefaultJSONProvider):

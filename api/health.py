@@ -9,8 +9,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.errors import ErrorSchema
+from api.public.schemas import HealthOut, ReadyOut
 
 from api import database
+from api.openapi import example
 from api.extensions import cache
 from ratings.db import database_ready
 
@@ -19,7 +21,7 @@ blp = Blueprint("health", __name__, description="Liveness and readiness")
 
 @blp.route("/healthz")
 class Health(MethodView):
-    @blp.response(200)
+    @blp.response(200, HealthOut, example=example("health"))
     def get(self):
         """The process is up."""
         return {"status": "ok"}
@@ -27,7 +29,7 @@ class Health(MethodView):
 
 @blp.route("/readyz")
 class Ready(MethodView):
-    @blp.response(200)
+    @blp.response(200, ReadyOut, example=example("ready"))
     @blp.alt_response(503, schema=ErrorSchema, description="A dependency is not ready; `checks` says which and why")
     def get(self):
         """The database is reachable and migrated, and the cache answers."""

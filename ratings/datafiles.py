@@ -35,6 +35,11 @@ def methodology(methodology_id: str) -> Methodology:
     return found
 
 
+def grade_letters(methodology_id: str = DEFAULT_METHODOLOGY) -> tuple[str, ...]:
+    """The grade letters of a methodology, best first: the one list every grade check and document uses."""
+    return tuple(letter for letter, _ in methodology(methodology_id).grades["standard"])
+
+
 def known_stages() -> set[str]:
     """Every supply-chain stage any methodology names: what a sourcing record may refer to."""
     return {stage.id for m in methodologies().values() for stage in m.stages}

@@ -94,7 +94,7 @@ def grade_max_rank(grade: str | None) -> int | None:
     """`grade_min=B` keeps B and better: the rank of B in the default methodology's letters."""
     if grade is None:
         return None
-    letters = [letter for letter, _ in datafiles.methodology(datafiles.DEFAULT_METHODOLOGY).grades["standard"]]
+    letters = datafiles.grade_letters()
     if grade not in letters:
         raise Invalid(f"grade_min must be one of {', '.join(letters)}.", code="invalid_grade",
                       errors={"grade_min": [f"One of {', '.join(letters)}."]})

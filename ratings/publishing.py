@@ -109,5 +109,4 @@ def withdrawals(session: Session, rating_ids: list[int]) -> dict[int, RatingWith
 
 def grade_rank(rating: PublishedRating) -> int:
     """0 for the best letter of the rating's methodology; lower is better."""
-    letters = [letter for letter, _ in datafiles.methodology(rating.methodology_id).grades["standard"]]
-    return letters.index(rating.grade)
+    return datafiles.grade_letters(rating.methodology_id).index(rating.grade)

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from ratings import migrations
 from ratings.db import make_engine
+from tests.openapi_contract import ContractClient
 from tests.support import truncate_all
 
 IN_CI = os.environ.get("CI") == "true"
@@ -61,6 +62,16 @@ def pytest_unconfigure(config) -> None:
 def instance_folder() -> Path:
     """The temporary default data location of this test run."""
     return Path(os.environ["INSTANCE_PATH"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def responses_match_the_openapi_document():
+    """Every Flask test client of every app checks each response against the OpenAPI document."""
+    from flask import Flask
+
+    before, Flask.test_client_class = Flask.test_client_class, ContractClient
+    yield
+    Flask.test_client_class = before
 
 
 @pytest.fixture(scope="session")

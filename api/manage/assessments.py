@@ -8,7 +8,9 @@ from api import database
 from api.auth import current_user, roles
 from api.manage import error_docs
 from api.manage.concurrency import etag, expected_version
-from api.manage.schemas import AnswersReplace, AssessmentCreate, AssessmentOut, ReturnBody, WithdrawBody
+from api.manage.schemas import (
+    IF_MATCH, AnswersReplace, AssessmentCreate, AssessmentOut, PublishOut, ResultOut, ReturnBody, WithdrawBody, WithdrawOut,
+)
 from ratings import assessments, publishing
 from ratings.db import transaction
 
@@ -56,6 +58,7 @@ class Answers(MethodView):
     @blp.response(200, AssessmentOut)
     @documented((409, "Not a draft"), (412, "Stale If-Match"), (422, "Invalid answers, each named; nothing saved"),
                 (428, "If-Match missing"))
+    @blp.doc(parameters=[IF_MATCH])
     def put(self, body, assessment_id):
         """Replace every answer of a draft (the answers-file shape); needs If-Match."""
         version = expected_version(assessment_id)
@@ -70,7 +73,7 @@ class Answers(MethodView):
 @blp.route("/assessments/<int:assessment_id>/preview")
 class Preview(MethodView):
     @roles("analyst", "reviewer")
-    @blp.response(200)
+    @blp.response(200, ResultOut)
     @documented(role="an analyst or reviewer")
     def get(self, assessment_id):
         """The live score, grade, breakdown and roadmap of the assessment as it stands."""
@@ -90,6 +93,7 @@ class Submit(MethodView):
     @roles("analyst")
     @blp.response(200, AssessmentOut)
     @documented((409, "Not a draft"), (412, "Stale If-Match"), (428, "If-Match missing"))
+    @blp.doc(parameters=[IF_MATCH])
     def post(self, assessment_id):
         """Submit a draft for review; needs If-Match."""
         return _step(assessment_id, assessments.submit)
@@ -101,6 +105,7 @@ class Return(MethodView):
     @blp.arguments(ReturnBody)
     @blp.response(200, AssessmentOut)
     @documented((409, "Not submitted"), (412, "Stale If-Match"), (428, "If-Match missing"), role="a reviewer")
+    @blp.doc(parameters=[IF_MATCH])
     def post(self, body, assessment_id):
         """Return a submitted assessment to draft with a comment; needs If-Match."""
         return _step(assessment_id, assessments.return_to_draft, comment=body["comment"])
@@ -109,7 +114,7 @@ class Return(MethodView):
 @blp.route("/assessments/<int:assessment_id>/publish")
 class Publish(MethodView):
     @roles("reviewer")
-    @blp.response(201)
+    @blp.response(201, PublishOut)
     @documented((403, "four_eyes: the author cannot publish"), (409, "Not submitted"), role="a reviewer")
     def post(self, assessment_id):
         """Score and publish a submitted assessment as an immutable rating (never the author's own)."""
@@ -123,7 +128,7 @@ class Publish(MethodView):
 class Withdraw(MethodView):
     @roles("admin")
     @blp.arguments(WithdrawBody)
-    @blp.response(200)
+    @blp.response(200, WithdrawOut)
     @error_docs(blp, "an admin", (404, "Unknown rating"), (409, "Already withdrawn"), (422, "Invalid fields"))
     def post(self, body, rating_id):
         """Withdraw a rating with a reason: it leaves public lookups and stays in the history."""

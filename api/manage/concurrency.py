@@ -8,6 +8,7 @@ from flask import request
 from flask_smorest import abort
 
 from api.caching import client_etags
+from api.errors import PRECONDITION_REQUIRED
 
 from ratings.models import Assessment
 
@@ -21,8 +22,7 @@ def etag(assessment: Assessment) -> str:
 def expected_version(assessment_id: int) -> int | None:
     """The version the client read (from If-Match); 428 without one, 412 for another assessment's."""
     if not request.if_match:
-        abort(428, code="precondition_required",
-              message="Send If-Match with the ETag you read, so no one else's change is overwritten.")
+        abort(428, code="precondition_required", message=PRECONDITION_REQUIRED)
     if request.if_match.star_tag:
         return None
     for tag in client_etags(request.if_match):

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint, abort
 from api import database
 from api.auth import current_user, roles
 from api.manage import error_docs
+from api.manage.schemas import ImportOut
 from ratings import imports
 from ratings.db import transaction
 
@@ -23,7 +24,7 @@ class ImportQuery(ma.Schema):
 class Imports(MethodView):
     @roles("analyst")
     @blp.arguments(ImportQuery, location="query", as_kwargs=True)
-    @blp.response(200)
+    @blp.response(200, ImportOut)
     @error_docs(blp, "an analyst", (400, "The body is neither JSON nor CSV"),
                 (422, "Invalid rows, each named in errors.rows; nothing written"))
     @blp.doc(requestBody={"required": True, "content": {

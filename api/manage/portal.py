@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from api import database
 from api.auth import current_user, roles
 from api.manage import error_docs
-from api.manage.schemas import ReplyCreate, ReplyRecordOut
+from api.manage.schemas import PortalScorecardOut, ReplyCreate, ReplyRecordOut
 from ratings import portal
 from ratings.db import transaction
 
@@ -16,7 +16,7 @@ blp = Blueprint("portal", __name__, url_prefix="/v1", description="Company porta
 @blp.route("/portal/scorecard")
 class Scorecard(MethodView):
     @roles("company")
-    @blp.response(200)
+    @blp.response(200, PortalScorecardOut)
     @error_docs(blp, "a company user")
     def get(self):
         """Your company's published scorecard: every indicator's points, the roadmap, history and replies."""

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import fields, validate
+from werkzeug.http import http_date
+
+from api.public.schemas import (
+    ANSWER_VALUE, SCALES, SCORE, CategoryBreakdown, CategoryScore, CompanyOut, MethodologyRef, StageScore, grade, score,
+)
+from api.errors import PRECONDITION_REQUIRED
+
+IF_MATCH = {
+    "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+    "example": '"assessment-1-v3"',
+    "description": f"the ETag you read (the `ETag` header of the last read or write). {PRECONDITION_REQUIRED} "
+                   "Missing: 428 `precondition_required`; stale: 412 `stale_version`. `*` skips the check.",
+}
 
 NAME = validate.Length(min=1, max=200)
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Lowercase letters, digits and single hyphens.")
@@ -30,10 +43,10 @@ class CompanyUpdate(Strict):
 
 
 class CompanyRecordOut(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    country = fields.String(allow_none=True)
-    website = fields.String(allow_none=True)
+    slug = fields.String(required=True, metadata={"description": "the company's stable id"})
+    name = fields.String(required=True, metadata={"description": "the company's name"})
+    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2"})
+    website = fields.String(allow_none=True, metadata={"description": "URL"})
 
 
 class BrandCreate(Strict):
@@ -52,9 +65,9 @@ class BrandUpdate(Strict):
 
 
 class BrandOut(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    aliases = fields.List(fields.String(), required=True)
+    slug = fields.String(required=True, metadata={"description": "the brand's stable id"})
+    name = fields.String(required=True, metadata={"description": "the brand's name"})
+    aliases = fields.List(fields.String(), required=True, metadata={"description": "other names search finds it by"})
 
 
 class ProductCreate(Strict):
@@ -64,9 +77,9 @@ class ProductCreate(Strict):
 
 
 class ProductRecordOut(ma.Schema):
-    gtin = fields.String(required=True)
-    name = fields.String(required=True)
-    source = fields.String(required=True)
+    gtin = fields.String(required=True, metadata={"description": "14-digit GTIN (zero-padded)"})
+    name = fields.String(required=True, metadata={"description": "product name"})
+    source = fields.String(required=True, metadata={"description": "`analyst`, `import` or `upstream`"})
 
 
 class PrefixCreate(Strict):
@@ -74,7 +87,7 @@ class PrefixCreate(Strict):
 
 
 class PrefixOut(ma.Schema):
-    prefix = fields.String(required=True)
+    prefix = fields.String(required=True, metadata={"description": "GS1 company prefix (digits)"})
 
 
 class SourcingRecordIn(Strict):
@@ -88,8 +101,15 @@ class SourcingReplace(Strict):
     records = fields.List(fields.Nested(SourcingRecordIn), required=True, validate=validate.Length(max=500))
 
 
+class SourcingRecordOut(ma.Schema):
+    stage = fields.String(required=True, metadata={"description": "stage id"})
+    good = fields.String(allow_none=True, metadata={"description": "what is sourced at that stage"})
+    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 where it is sourced"})
+    disclosed = fields.Boolean(metadata={"description": "false records that the company does not disclose this stage"})
+
+
 class SourcingOut(ma.Schema):
-    records = fields.List(fields.Nested(SourcingRecordIn), required=True)
+    records = fields.List(fields.Nested(SourcingRecordOut), required=True, metadata={"description": "the company's sourcing now"})
 
 
 class AssessmentCreate(Strict):
@@ -98,9 +118,31 @@ class AssessmentCreate(Strict):
     cycle_year = fields.Integer(validate=validate.Range(min=2000, max=2100))
 
 
+class Evidence(ma.Schema):
+    url = fields.String(required=True, metadata={"description": "where the evidence can be read (http or https)"})
+    source_type = fields.String(required=True, metadata={"description": "`public`, `company` or `third_party`"})
+    note = fields.String(allow_none=True, metadata={"description": "what to look for there; absent when none"})
+
+
+class AnswerEntry(ma.Schema):
+    """One entry of the answers-file shape (docs/methodology.md). Documented here; the service checks each
+    entry against the methodology and names every bad one (422 `invalid_answers`, `errors.answers[].index`)."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # checked by the service, which names the entry and the field
+
+    indicator = fields.Raw(required=True, metadata={"type": "string", "description": "indicator id", "example": "POL-1"})
+    stage = fields.Raw(allow_none=True, metadata={"type": "string", "example": "raw_materials",
+                                                  "description": "stage id; required for a staged indicator, else absent"})
+    value = fields.Raw(allow_none=True, metadata=ANSWER_VALUE)
+    evidence = fields.Raw(allow_none=True, metadata={"type": "array", "items": {"$ref": "#/components/schemas/Evidence"},
+                                                     "description": "sources for the answer"})
+    note = fields.Raw(allow_none=True, metadata={"type": "string", "description": "working note, never shown publicly"})
+
+
 class AnswersReplace(Strict):
-    answers = fields.List(fields.Dict(), required=True, validate=validate.Length(max=2000),
-                          metadata={"description": "entries of the answers-file shape: indicator, stage, value, evidence, note"})
+    answers = fields.List(fields.Nested(AnswerEntry), required=True, validate=validate.Length(max=2000),
+                          metadata={"description": "every answer of the draft (what is not listed is unanswered)"})
 
 
 class ReturnBody(Strict):
@@ -117,24 +159,24 @@ class ReplyCreate(Strict):
 
 
 class AnswerOut(ma.Schema):
-    indicator = fields.String(required=True)
-    stage = fields.String(allow_none=True)
-    value = fields.Raw(required=True)
-    evidence = fields.List(fields.Dict(), required=True)
-    note = fields.String(allow_none=True)
+    indicator = fields.String(required=True, metadata={"description": "indicator id"})
+    stage = fields.String(allow_none=True, metadata={"description": "stage id; null for an unstaged indicator"})
+    value = fields.Raw(required=True, allow_none=True, metadata=ANSWER_VALUE)
+    evidence = fields.List(fields.Nested(Evidence), required=True, metadata={"description": "sources for the answer"})
+    note = fields.String(allow_none=True, metadata={"description": "working note, never shown publicly"})
 
 
 class AssessmentOut(ma.Schema):
-    id = fields.Integer(required=True)
-    company = fields.String(required=True)
-    methodology = fields.Dict(required=True)
-    cycle_year = fields.Integer(required=True)
-    status = fields.String(required=True)
-    author = fields.String(allow_none=True)
-    review_comment = fields.String(allow_none=True)
-    version = fields.Integer(required=True)
+    id = fields.Integer(required=True, metadata={"description": "assessment id"})
+    company = fields.String(required=True, metadata={"description": "company slug"})
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology answered"})
+    cycle_year = fields.Integer(required=True, metadata={"description": "the year the assessment covers"})
+    status = fields.String(required=True, metadata={"description": "`draft`, `submitted` or `published`"})
+    author = fields.String(allow_none=True, metadata={"description": "e-mail of the analyst who started it"})
+    review_comment = fields.String(allow_none=True, metadata={"description": "the reviewer's comment when returned"})
+    version = fields.Integer(required=True, metadata={"description": "moves on every write; the ETag carries it"})
     rating = fields.Integer(allow_none=True, metadata={"description": "id of the published rating, once published"})
-    answers = fields.List(fields.Nested(AnswerOut), required=True)
+    answers = fields.List(fields.Nested(AnswerOut), required=True, metadata={"description": "every answer given"})
 
 
 class RatingRef(ma.Schema):
@@ -145,7 +187,147 @@ class RatingRef(ma.Schema):
 
 
 class ReplyRecordOut(ma.Schema):
-    id = fields.Integer(required=True)
-    rating = fields.Integer(required=True)
-    text = fields.String(required=True)
-    status = fields.String(required=True)
+    id = fields.Integer(required=True, metadata={"description": "reply id"})
+    rating = fields.Integer(required=True, metadata={"description": "id of the rating replied to"})
+    text = fields.String(required=True, metadata={"description": "the reply"})
+    status = fields.String(required=True, metadata={"description": "`pending`, `accepted` or `rejected`"})
+
+
+# The live result of an assessment (scoring.engine.result_to_dict) and the roadmap in it.
+
+class RiskPair(ma.Schema):
+    stage = fields.String(required=True, metadata={"description": "stage id"})
+    good = fields.String(required=True, metadata={"description": "the good, as on the risk list"})
+    country = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2"})
+    country_name = fields.String(required=True, metadata={"description": "the country's name"})
+    child_labor = fields.Boolean(required=True, metadata={"description": "listed for child labour"})
+    forced_labor = fields.Boolean(required=True, metadata={"description": "listed for forced labour"})
+    downstream = fields.Boolean(required=True, metadata={"description": "listed as an input of a downstream good"})
+    input_country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 of the input, if downstream"})
+
+
+class IndicatorResult(ma.Schema):
+    indicator = fields.String(required=True, metadata={"description": "indicator id"})
+    category = fields.String(required=True, metadata={"description": "category id"})
+    stage = fields.String(allow_none=True, metadata={"description": "stage id; null for an unstaged indicator"})
+    value = fields.Raw(allow_none=True, metadata=ANSWER_VALUE)
+    applicable = fields.Boolean(required=True, metadata={"description": "false when answered not applicable"})
+    earned = fields.Float(required=True, metadata={"description": "points of the overall score earned, two decimals"})
+    possible = fields.Float(required=True, metadata={"description": "points of the overall score available, two decimals"})
+    share = fields.Float(required=True, metadata={"description": "possible points as a share of 1, four decimals"})
+
+
+class EvidenceCoverage(ma.Schema):
+    any = fields.Float(required=True, metadata={"description": "share of answers (0 to 1) with any evidence"})
+    public = fields.Float(required=True, metadata={"description": "share with public evidence"})
+    company = fields.Float(required=True, metadata={"description": "share with company evidence"})
+    third_party = fields.Float(required=True, metadata={"description": "share with third-party evidence"})
+
+
+class Coverage(ma.Schema):
+    answered = fields.Float(required=True, metadata={"description": "share of slots (0 to 1) answered, three decimals"})
+    evidence = fields.Nested(EvidenceCoverage, allow_none=True, required=True,
+                             metadata={"description": "shares by kind of evidence; null with no answer"})
+
+
+class RoadmapItem(ma.Schema):
+    indicator = fields.String(required=True, metadata={"description": "indicator id"})
+    stage = fields.String(allow_none=True, metadata={"description": "stage id; null for an unstaged indicator"})
+    category = fields.String(required=True, metadata={"description": "category id"})
+    gain = fields.Float(required=True, metadata={"description": "points added to the overall score by full credit here"})
+    score_if_met = score(f"the overall score with only this item met: {SCORE}", required=True)
+    grade_if_met = grade("the grade with only this item met", required=True)
+
+
+class Roadmap(ma.Schema):
+    next_grade = grade("the next better grade; null at the top", allow_none=True, required=True)
+    reachable = fields.Boolean(required=True, metadata={"description": "whether next_grade can be reached on this scale"})
+    items = fields.List(fields.Nested(RoadmapItem), required=True, metadata={"description": "biggest gain first"})
+    to_next_grade = fields.List(fields.Nested(RoadmapItem), required=True,
+                                metadata={"description": "the fewest items, biggest first, that reach next_grade"})
+
+
+class ResultOut(ma.Schema):
+    score = score(required=True)
+    grade = grade(required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
+    scale_reasons = fields.List(fields.String(), required=True, metadata={"description": "why this scale"})
+    risk_pairs = fields.List(fields.Nested(RiskPair), required=True,
+                             metadata={"description": "sourced (good, country) pairs on the risk list"})
+    undisclosed_stages = fields.List(fields.String(), required=True, metadata={"description": "stage ids not disclosed"})
+    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True,
+                             metadata={"description": "category id -> score and grade"})
+    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
+                         metadata={"description": "stage id -> score"})
+    indicators = fields.List(fields.Nested(IndicatorResult), required=True, metadata={"description": "one per answer slot"})
+    coverage = fields.Nested(Coverage, required=True, metadata={"description": "how much is answered and evidenced"})
+    roadmap = fields.Nested(Roadmap, required=True, metadata={"description": "what would raise the grade"})
+    notes = fields.List(fields.String(), required=True, metadata={"description": "remarks of the engine"})
+    inputs_hash = fields.String(required=True, metadata={"description": "hash of the canonical inputs"})
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology scored with"})
+
+
+class PublishOut(ma.Schema):
+    rating = fields.Integer(required=True, metadata={"description": "id of the new rating"})
+    grade = grade(required=True)
+    score = score(required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
+
+
+class WithdrawOut(ma.Schema):
+    rating = fields.Integer(required=True, metadata={"description": "id of the withdrawn rating"})
+    withdrawn_at = fields.String(required=True, metadata={"format": "date-time", "description": "ISO 8601, UTC"})
+    reason = fields.String(required=True, metadata={"description": "why, as shown in the history"})
+
+
+class ImportOut(ma.Schema):
+    rows = fields.Integer(required=True, metadata={"description": "rows read"})
+    counts = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+                         required=True, metadata={"description": "section (companies, brands, products...) -> outcome "
+                                                                 "(created, updated, unchanged) -> rows"})
+
+
+# GET /v1/portal/scorecard (ratings.portal.scorecard).
+
+class HttpDate(fields.String):
+    """A time as this route has always sent it: an RFC 9110 HTTP-date ("Tue, 01 Dec 2026 21:16:21 GMT")."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else http_date(value)
+
+
+HTTP_DATE = {"description": 'HTTP-date in UTC, for example "Tue, 01 Dec 2026 21:16:21 GMT" '
+                                            "(this route's format; the public routes send ISO 8601)"}
+
+
+class PortalRating(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "rating id"})
+    grade = grade(required=True)
+    score = score(required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
+    scale_reasons = fields.List(fields.String(), required=True, metadata={"description": "why this scale"})
+    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True,
+                             metadata={"description": "category id -> score and grade"})
+    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
+                         metadata={"description": "stage id -> score"})
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology scored with"})
+    published_at = HttpDate(required=True, metadata=HTTP_DATE)
+
+
+class PortalHistoryItem(PortalRating):
+    withdrawn = fields.Boolean(required=True, metadata={"description": "withdrawn ratings stay in the history"})
+
+
+class PortalCompany(CompanyOut):
+    rating = fields.Nested(PortalRating, allow_none=True, required=True, metadata={"description": "current rating, or null"})
+
+
+class PortalScorecardOut(ma.Schema):
+    company = fields.Nested(PortalCompany, required=True, metadata={"description": "your company, as the public sees it"})
+    rating = fields.Nested(PortalRating, allow_none=True, required=True, metadata={"description": "null when not rated"})
+    breakdown = fields.List(fields.Nested(CategoryBreakdown), required=True,
+                            metadata={"description": "indicators by category with their points and evidence"})
+    roadmap = fields.Nested(Roadmap, allow_none=True, required=True, metadata={"description": "what would raise the grade"})
+    coverage = fields.Nested(Coverage, allow_none=True, required=True, metadata={"description": "answered and evidenced shares"})
+    history = fields.List(fields.Nested(PortalHistoryItem), required=True, metadata={"description": "newest first"})
+    replies = fields.List(fields.Nested("ReplyRecordOut"), required=True, metadata={"description": "your replies, oldest first"})

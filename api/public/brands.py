@@ -7,9 +7,10 @@ from flask_smorest import Blueprint
 from api.errors import ErrorSchema
 
 from api import database
+from api.openapi import example
 from api.caching import public_cached
 from api.catalog_version import current_version
-from api.public.schemas import BrandPage, BrandQuery, ScorecardOut
+from api.public.schemas import NOT_MODIFIED, BrandPage, BrandQuery, ScorecardOut
 from ratings.public import scorecard, search_page
 from ratings.search import BrandIndex
 
@@ -30,7 +31,8 @@ def brand_index() -> BrandIndex:
 class Brands(MethodView):
     @public_cached
     @blp.arguments(BrandQuery, location="query", as_kwargs=True)
-    @blp.response(200, BrandPage)
+    @blp.alt_response(304, description=NOT_MODIFIED)
+    @blp.response(200, BrandPage, example=example("brands"))
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown industry")
     @blp.alt_response(422, schema=ErrorSchema, description="Invalid query parameters")
     def get(self, q, industry, grade_min, page, page_size):
@@ -43,7 +45,8 @@ class Brands(MethodView):
 @blp.route("/<string:slug>")
 class Brand(MethodView):
     @public_cached
-    @blp.response(200, ScorecardOut)
+    @blp.alt_response(304, description=NOT_MODIFIED)
+    @blp.response(200, ScorecardOut, example=example("scorecard"))
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown brand")
     def get(self, slug):
         """The scorecard: rating, breakdown with evidence, history, the company's reply, alternatives."""

@@ -8,9 +8,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api import database
+from api.openapi import example
 from api.caching import CACHE_CONTROL, client_etags, public_cached
 from api.errors import ErrorSchema
+from api.public.schemas import NOT_MODIFIED, ChangesOut
 from ratings import changes, export
+
+BUNDLE = ("gzip-compressed NDJSON (Content-Encoding: gzip): a header line `{\"type\": \"header\", \"format\", \"version\"}`, "
+          "then one record per line, each shaped as `BundleRecord` (companies, brands, prefixes, GTINs)")
 
 blp = Blueprint("export", __name__, url_prefix="/v1", description="Offline bundle and delta sync")
 
@@ -22,9 +27,11 @@ class ChangesQuery(ma.Schema):
 
 @blp.route("/export")
 class Export(MethodView):
-    @blp.response(200, description="gzip-compressed NDJSON: a header line with the version, then one record per line",
-                  content_type="application/x-ndjson")
+    @blp.response(200, description=BUNDLE, content_type="application/x-ndjson")
     @blp.alt_response(304, description="Your bundle is current")
+    @blp.doc(responses={"200": {"description": BUNDLE,
+                                "content": {"application/x-ndjson": {"schema": {"type": "string", "format": "binary"},
+                                                                      "example": example("export")}}}})
     def get(self):
         """Every current rating, GTIN -> brand and GS1 prefix -> company, for offline use."""
         session = database.session()
@@ -43,7 +50,8 @@ class Export(MethodView):
 class Changes(MethodView):
     @public_cached
     @blp.arguments(ChangesQuery, location="query", as_kwargs=True)
-    @blp.response(200)
+    @blp.alt_response(304, description=NOT_MODIFIED)
+    @blp.response(200, ChangesOut, example=example("changes"))
     @blp.alt_response(410, schema=ErrorSchema, description="`resync_required`: download /v1/export again")
     @blp.alt_response(422, schema=ErrorSchema, description="`since` missing or not a version")
     def get(self, since):

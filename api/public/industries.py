@@ -6,8 +6,9 @@ from flask_smorest import Blueprint
 from api.errors import ErrorSchema
 
 from api import database
+from api.openapi import example
 from api.caching import public_cached
-from api.public.schemas import IndustryDetail, IndustryList
+from api.public.schemas import NOT_MODIFIED, IndustryDetail, IndustryList
 from ratings.public import industries_overview, industry_ranking
 
 blp = Blueprint("industries", __name__, url_prefix="/v1/industries", description="Industries")
@@ -16,7 +17,8 @@ blp = Blueprint("industries", __name__, url_prefix="/v1/industries", description
 @blp.route("")
 class Industries(MethodView):
     @public_cached
-    @blp.response(200, IndustryList)
+    @blp.alt_response(304, description=NOT_MODIFIED)
+    @blp.response(200, IndustryList, example=example("industries"))
     def get(self):
         """Every industry with its number of brands and their grade distribution."""
         return industries_overview(database.session())
@@ -25,7 +27,8 @@ class Industries(MethodView):
 @blp.route("/<string:slug>")
 class Industry(MethodView):
     @public_cached
-    @blp.response(200, IndustryDetail)
+    @blp.alt_response(304, description=NOT_MODIFIED)
+    @blp.response(200, IndustryDetail, example=example("industry"))
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown industry")
     def get(self, slug):
         """One industry's brands ranked by score, best first."""

@@ -4,9 +4,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.errors import ErrorSchema
+from api.openapi import example
 from scoring.methodology import methodology_to_dict
 
 from api.caching import public_cached
+from api.public.schemas import NOT_MODIFIED, MethodologyOut
 from ratings import datafiles
 
 blp = Blueprint("methodologies", __name__, url_prefix="/v1/methodologies", description="Methodologies")
@@ -15,7 +17,8 @@ blp = Blueprint("methodologies", __name__, url_prefix="/v1/methodologies", descr
 @blp.route("/<string:methodology_id>")
 class Methodology(MethodView):
     @public_cached
-    @blp.response(200)
+    @blp.alt_response(304, description=NOT_MODIFIED)
+    @blp.response(200, MethodologyOut, example=example("methodology"))
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown methodology")
     def get(self, methodology_id):
         """Categories, stages, indicators with their guidance and weights, and the grade bands."""

@@ -1,164 +1,320 @@
-"""Output schemas of the public API (input is only path and query parameters)."""
+"""Output schemas of the public API (input is only path and query parameters).
+
+The read models are shaped in `ratings/public.py` (plain dicts); these schemas declare them, field for
+field and in the same order, for the OpenAPI document, and serialize them. A key a read model has and
+its schema lacks is dropped, so a new field is added in both places. Every nested object has its own
+schema; scores are points from 0 to 100 on one decimal, and times are ISO 8601 in UTC.
+"""
 
 from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from ratings.datafiles import grade_letters
+
+GRADES = ", ".join(grade_letters())
+GRADE = f"letter grade, best first: {GRADES}"
+SCORE = "points from 0 to 100, rounded to one decimal"
+SCALES = ["standard", "high_risk"]
+STATUS = {"description": "`rated` when the company has a current published rating, else `not_rated`"}
+
+
+def grade(description: str = GRADE, **kwargs) -> fields.String:
+    return fields.String(metadata={"description": description, "example": "B+"}, **kwargs)
+
+
+def score(description: str = SCORE, **kwargs) -> fields.Float:
+    return fields.Float(metadata={"description": description, "example": 72.4}, **kwargs)
+
 
 class MethodologyRef(ma.Schema):
-    id = fields.String(required=True)
-    version = fields.String(required=True)
+    id = fields.String(required=True, metadata={"description": "methodology id (`GET /v1/methodologies/{id}`)",
+                                                "example": "f2w-2026"})
+    version = fields.String(required=True, metadata={"description": "methodology version", "example": "2026.1"})
 
 
 class CategoryScore(ma.Schema):
-    score = fields.Float(allow_none=True)
-    grade = fields.String(allow_none=True)
+    score = score(f"the category's {SCORE}; null when none of its indicators applies", allow_none=True)
+    grade = grade("the category's letter grade on the rating's scale; null when not scored", allow_none=True)
 
 
 class StageScore(ma.Schema):
-    score = fields.Float(allow_none=True)
+    score = score(f"the stage's {SCORE}, over the answers given for that stage; null when none applies",
+                  allow_none=True)
 
 
 class RatingOut(ma.Schema):
-    id = fields.Integer(required=True)
-    grade = fields.String(required=True, metadata={"example": "B+"})
-    score = fields.Float(required=True, metadata={"description": "0 to 100, one decimal"})
-    scale = fields.String(required=True, validate=validate.OneOf(["standard", "high_risk"]))
-    scale_reasons = fields.List(fields.String(), required=True)
-    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True)
-    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True)
-    methodology = fields.Nested(MethodologyRef, required=True)
-    published_at = fields.DateTime(required=True)
+    id = fields.Integer(required=True, metadata={"description": "rating id (published ratings are immutable)"})
+    grade = grade(required=True)
+    score = score(f"overall score: {SCORE}", required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={
+        "description": "grade bands used: `high_risk` (stricter) when the company sources a risk-listed good and "
+                       "country, or does not disclose a supply-chain stage; otherwise `standard`"})
+    scale_reasons = fields.List(fields.String(), required=True, metadata={"description": "why this scale, in sentences"})
+    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True,
+                             metadata={"description": "category id -> its score and grade (ids from the methodology)"})
+    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
+                         metadata={"description": "supply-chain stage id -> its score"})
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
+    published_at = fields.DateTime(required=True, metadata={"description": "when a reviewer published it (UTC)"})
 
 
 class CompanyRef(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    country = fields.String(allow_none=True)
+    slug = fields.String(required=True, metadata={"description": "the company's stable id", "example": "brindlecourt-group-plc"})
+    name = fields.String(required=True, metadata={"description": "the company's name"})
+    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 country of registration",
+                                                       "example": "GB"})
 
 
 class BrandSummary(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    aliases = fields.List(fields.String(), required=True)
-    industry = fields.String(allow_none=True)
-    company = fields.Nested(CompanyRef, required=True)
-    grade = fields.String(allow_none=True, metadata={"description": "current grade; null when not rated"})
-    score = fields.Float(allow_none=True)
+    slug = fields.String(required=True, metadata={"description": "the brand's stable id", "example": "brindlecourt"})
+    name = fields.String(required=True, metadata={"description": "the brand's name"})
+    aliases = fields.List(fields.String(), required=True, metadata={"description": "other names search finds it by"})
+    industry = fields.String(allow_none=True, metadata={"description": "industry slug (`GET /v1/industries/{slug}`)"})
+    company = fields.Nested(CompanyRef, required=True, metadata={"description": "the owner, whose rating the brand carries"})
+    grade = grade(f"current grade ({GRADES}); null when not rated", allow_none=True)
+    score = score(f"current score: {SCORE}; null when not rated", allow_none=True)
 
 
 class ProductOut(ma.Schema):
-    gtin = fields.String(required=True)
-    name = fields.String(required=True)
-    source = fields.String(required=True)
+    gtin = fields.String(required=True, metadata={"description": "14-digit GTIN (zero-padded)", "example": "05091997966733"})
+    name = fields.String(required=True, metadata={"description": "product name as recorded"})
+    source = fields.String(required=True, metadata={"description": "who recorded it: `analyst`, `import` or `upstream`"})
 
 
 class BarcodeRef(ma.Schema):
-    input = fields.String(required=True)
-    gtin = fields.String(required=True)
+    input = fields.String(required=True, metadata={"description": "the code as sent"})
+    gtin = fields.String(required=True, metadata={"description": "its canonical 14-digit GTIN"})
 
 
 class BarcodeOut(ma.Schema):
-    barcode = fields.Nested(BarcodeRef, required=True)
-    match = fields.String(required=True, validate=validate.OneOf(["product", "gs1_prefix", "upstream"]))
-    status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]))
-    product = fields.Nested(ProductOut, allow_none=True, required=True)
-    brand = fields.Nested(BrandSummary, allow_none=True, required=True)
-    company = fields.Nested(CompanyRef, required=True)
-    rating = fields.Nested(RatingOut, allow_none=True, required=True)
-    alternatives = fields.List(fields.Nested(BrandSummary), required=True)
+    barcode = fields.Nested(BarcodeRef, required=True, metadata={"description": "the code sent and its GTIN"})
+    match = fields.String(required=True, validate=validate.OneOf(["product", "gs1_prefix", "upstream"]), metadata={
+        "description": "how it was resolved: a known product, the company's GS1 prefix, or the upstream product database"})
+    status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]), metadata=STATUS)
+    product = fields.Nested(ProductOut, allow_none=True, required=True, metadata={"description": "null on a prefix match"})
+    brand = fields.Nested(BrandSummary, allow_none=True, required=True, metadata={"description": "null on a prefix match"})
+    company = fields.Nested(CompanyRef, required=True, metadata={"description": "the brand's owner, or the prefix's"})
+    rating = fields.Nested(RatingOut, allow_none=True, required=True,
+                           metadata={"description": "the company's current rating; null when not rated"})
+    alternatives = fields.List(fields.Nested(BrandSummary), required=True,
+                               metadata={"description": "up to three better-graded brands of the same industry"})
 
 
 class BrandQuery(ma.Schema):
-    q = fields.String(load_default=None, validate=validate.Length(max=200))
-    industry = fields.String(load_default=None, validate=validate.Length(max=120))
-    grade_min = fields.String(load_default=None, validate=validate.Length(max=3), metadata={"example": "B"})
+    q = fields.String(load_default=None, validate=validate.Length(max=200),
+                      metadata={"description": "name or alias; accents, case and small typos do not matter"})
+    industry = fields.String(load_default=None, validate=validate.Length(max=120), metadata={"description": "industry slug"})
+    grade_min = fields.String(load_default=None, validate=validate.Length(max=3),
+                              metadata={"description": f"keep this grade and better ({GRADES})", "example": "B"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class BrandPage(ma.Schema):
-    items = fields.List(fields.Nested(BrandSummary), required=True)
-    page = fields.Integer(required=True)
-    page_size = fields.Integer(required=True)
-    total = fields.Integer(required=True)
+    items = fields.List(fields.Nested(BrandSummary), required=True, metadata={"description": "this page's brands, best match first"})
+    page = fields.Integer(required=True, metadata={"description": "page number, from 1"})
+    page_size = fields.Integer(required=True, metadata={"description": "items per page"})
+    total = fields.Integer(required=True, metadata={"description": "matching brands on every page"})
 
 
 class EvidenceOut(ma.Schema):
-    url = fields.String(required=True)
-    source_type = fields.String(required=True)
-    note = fields.String(allow_none=True)
+    url = fields.String(required=True, metadata={"description": "where the evidence can be read"})
+    source_type = fields.String(required=True, metadata={"description": "`public`, `company` or `third_party`"})
+    note = fields.String(allow_none=True, metadata={"description": "what to look for there; absent when none"})
+
+
+ANSWER_VALUE = {"description": "the answer: a choice option (string), a percentage 0 to 100 (number), "
+                               "`na` (not applicable) or null (unanswered)",
+                "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}
 
 
 class IndicatorOut(ma.Schema):
-    indicator = fields.String(required=True)
-    text = fields.String(required=True)
-    stage = fields.String(allow_none=True)
-    value = fields.Raw(allow_none=True)
-    applicable = fields.Boolean(required=True)
-    earned = fields.Float(required=True)
-    possible = fields.Float(required=True)
-    evidence = fields.List(fields.Nested(EvidenceOut), required=True)
+    indicator = fields.String(required=True, metadata={"description": "indicator id", "example": "POL-1"})
+    text = fields.String(required=True, metadata={"description": "the question"})
+    stage = fields.String(allow_none=True, metadata={"description": "stage id for a staged indicator, else null"})
+    value = fields.Raw(allow_none=True, metadata=ANSWER_VALUE)
+    applicable = fields.Boolean(required=True, metadata={"description": "false when answered not applicable"})
+    earned = fields.Float(required=True, metadata={"description": "points of the overall score earned, two decimals"})
+    possible = fields.Float(required=True, metadata={"description": "points of the overall score available, two decimals"})
+    evidence = fields.List(fields.Nested(EvidenceOut), required=True, metadata={"description": "sources of the answer"})
 
 
 class CategoryBreakdown(ma.Schema):
-    id = fields.String(required=True)
-    name = fields.String(required=True)
-    score = fields.Float(allow_none=True)
-    grade = fields.String(allow_none=True)
-    indicators = fields.List(fields.Nested(IndicatorOut), required=True)
+    id = fields.String(required=True, metadata={"description": "category id"})
+    name = fields.String(required=True, metadata={"description": "category name"})
+    score = score(allow_none=True)
+    grade = grade(allow_none=True)
+    indicators = fields.List(fields.Nested(IndicatorOut), required=True, metadata={"description": "in methodology order"})
 
 
 class HistoryItem(ma.Schema):
-    id = fields.Integer(required=True)
-    grade = fields.String(required=True)
-    score = fields.Float(required=True)
-    scale = fields.String(required=True)
-    methodology = fields.Nested(MethodologyRef, required=True)
-    published_at = fields.DateTime(required=True)
-    withdrawn = fields.Boolean(required=True)
-    withdrawn_reason = fields.String(allow_none=True)
+    id = fields.Integer(required=True, metadata={"description": "rating id"})
+    grade = grade(required=True)
+    score = score(required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
+    published_at = fields.DateTime(required=True, metadata={"description": "when it was published (UTC)"})
+    withdrawn = fields.Boolean(required=True, metadata={"description": "withdrawn ratings stay in the history"})
+    withdrawn_reason = fields.String(allow_none=True, metadata={"description": "why it was withdrawn; null if not"})
 
 
 class ReplyOut(ma.Schema):
-    text = fields.String(required=True)
-    accepted_at = fields.DateTime(allow_none=True)
+    text = fields.String(required=True, metadata={"description": "the company's reply, as accepted by a reviewer"})
+    accepted_at = fields.DateTime(allow_none=True, metadata={"description": "when a reviewer accepted it (UTC)"})
 
 
 class ScorecardOut(ma.Schema):
-    brand = fields.Nested(BrandSummary, required=True)
-    status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]))
-    rating = fields.Nested(RatingOut, allow_none=True, required=True)
-    breakdown = fields.List(fields.Nested(CategoryBreakdown), required=True)
-    history = fields.List(fields.Nested(HistoryItem), required=True)
-    reply = fields.Nested(ReplyOut, allow_none=True, required=True)
-    alternatives = fields.List(fields.Nested(BrandSummary), required=True)
+    brand = fields.Nested(BrandSummary, required=True, metadata={"description": "the brand"})
+    status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]), metadata=STATUS)
+    rating = fields.Nested(RatingOut, allow_none=True, required=True, metadata={"description": "null when not rated"})
+    breakdown = fields.List(fields.Nested(CategoryBreakdown), required=True,
+                            metadata={"description": "indicators by category with public evidence; empty when not rated"})
+    history = fields.List(fields.Nested(HistoryItem), required=True, metadata={"description": "every rating, newest first"})
+    reply = fields.Nested(ReplyOut, allow_none=True, required=True, metadata={"description": "the company's accepted reply"})
+    alternatives = fields.List(fields.Nested(BrandSummary), required=True,
+                               metadata={"description": "up to three better-graded brands of the same industry"})
 
 
 class CompanyOut(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    country = fields.String(allow_none=True)
-    website = fields.String(allow_none=True)
-    parent = fields.Nested(CompanyRef, allow_none=True)
-    status = fields.String(required=True)
-    rating = fields.Nested(RatingOut, allow_none=True, required=True)
-    brands = fields.List(fields.Nested(BrandSummary), required=True)
+    slug = fields.String(required=True, metadata={"description": "the company's stable id"})
+    name = fields.String(required=True, metadata={"description": "the company's name"})
+    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2"})
+    website = fields.String(allow_none=True, metadata={"description": "the company's website (URL)"})
+    parent = fields.Nested(CompanyRef, allow_none=True, metadata={"description": "the parent company, if any"})
+    status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]), metadata=STATUS)
+    rating = fields.Nested(RatingOut, allow_none=True, required=True, metadata={"description": "current rating; null when not rated"})
+    brands = fields.List(fields.Nested(BrandSummary), required=True, metadata={"description": "its brands, by name"})
 
 
 class IndustryOut(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
+    slug = fields.String(required=True, metadata={"description": "the industry's stable id", "example": "apparel"})
+    name = fields.String(required=True, metadata={"description": "the industry's name"})
     brands = fields.Integer(required=True, metadata={"description": "number of brands"})
     rated = fields.Integer(required=True, metadata={"description": "number of rated brands"})
     grades = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
-                         metadata={"description": "brands per current grade"})
+                         metadata={"description": "current grade -> number of brands with it"})
 
 
 class IndustryList(ma.Schema):
-    items = fields.List(fields.Nested(IndustryOut), required=True)
+    items = fields.List(fields.Nested(IndustryOut), required=True, metadata={"description": "every industry, by name"})
 
 
 class IndustryDetail(IndustryOut):
     ranking = fields.List(fields.Nested(BrandSummary), required=True, metadata={"description": "brands by score, best first"})
+
+
+# GET /v1/methodologies/{id}: the file's own shape (scoring.methodology.methodology_to_dict).
+
+NUMBER = {"type": "number"}  # weights and thresholds pass through as written in the file (ints stay ints)
+
+
+class Number(fields.Raw):
+    """A number dumped as it is (40 stays 40, 0.5 stays 0.5), documented as a number."""
+
+
+class StageDef(ma.Schema):
+    id = fields.String(required=True, metadata={"description": "stage id", "example": "raw_materials"})
+    name = fields.String(required=True, metadata={"description": "stage name"})
+    weight = Number(required=True, metadata={**NUMBER, "description": "relative weight of the stage in staged indicators"})
+
+
+class AnswerDef(ma.Schema):
+    type = fields.String(required=True, validate=validate.OneOf(["choice", "percent"]),
+                         metadata={"description": "`choice`: one of `options`; `percent`: 0 to 100"})
+    options = fields.Dict(keys=fields.String(), values=fields.Float(),
+                          metadata={"description": "option -> credit from 0 to 1 (choice answers only)"})
+
+
+class IndicatorDef(ma.Schema):
+    id = fields.String(required=True, metadata={"description": "indicator id", "example": "POL-1"})
+    text = fields.String(required=True, metadata={"description": "the question"})
+    guidance = fields.String(allow_none=True, metadata={"description": "what earns full or partial credit"})
+    weight = Number(required=True, metadata={**NUMBER, "description": "relative weight within its category"})
+    staged = fields.Boolean(required=True, metadata={"description": "answered once per supply-chain stage"})
+    answer = fields.Nested(AnswerDef, required=True, metadata={"description": "what kind of answer it takes"})
+
+
+class CategoryDef(ma.Schema):
+    id = fields.String(required=True, metadata={"description": "category id", "example": "policies"})
+    name = fields.String(required=True, metadata={"description": "category name"})
+    weight = Number(required=True, metadata={**NUMBER, "description": "relative weight in the overall score"})
+    indicators = fields.List(fields.Nested(IndicatorDef), required=True, metadata={"description": "its indicators"})
+
+
+GRADE_BANDS = {
+    "description": "scale (`standard`, `high_risk`) -> its bands, best first: [letter, lowest score in points]",
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": {
+        "type": "array", "prefixItems": [{"type": "string"}, {"type": "number"}], "minItems": 2, "maxItems": 2}},
+}
+
+
+class MethodologyOut(ma.Schema):
+    id = fields.String(required=True, metadata={"description": "methodology id", "example": "f2w-2026"})
+    name = fields.String(required=True, metadata={"description": "methodology name"})
+    version = fields.String(required=True, metadata={"description": "methodology version", "example": "2026.1"})
+    description = fields.String(allow_none=True, metadata={"description": "what it rates, in plain language"})
+    stages = fields.List(fields.Nested(StageDef), required=True, metadata={"description": "supply-chain stages; may be empty"})
+    categories = fields.List(fields.Nested(CategoryDef), required=True, metadata={"description": "weighted categories"})
+    grades = fields.Raw(required=True, metadata=GRADE_BANDS)
+
+
+# GET /v1/changes: the records of the offline bundle (ratings.export), to upsert or delete.
+
+class BundleRating(ma.Schema):
+    grade = grade(required=True)
+    score = score(required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
+    categories = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True,
+                             metadata={"description": "category id -> its grade"})
+    published_at = fields.String(required=True, metadata={"description": "ISO 8601, UTC", "format": "date-time"})
+
+
+class BundleRecord(ma.Schema):
+    type = fields.String(required=True, validate=validate.OneOf(["company", "brand", "prefix", "gtin"]), metadata={
+        "description": "which record: `company` (slug, name, rating), `brand` (slug, name, aliases, industry, "
+                       "company, rating), `prefix` (prefix, company) or `gtin` (gtin, brand)"})
+    slug = fields.String(metadata={"description": "company or brand slug"})
+    name = fields.String(metadata={"description": "company or brand name"})
+    aliases = fields.List(fields.String(), metadata={"description": "other names of the brand (brand)"})
+    industry = fields.String(allow_none=True, metadata={"description": "industry slug (brand)"})
+    prefix = fields.String(metadata={"description": "GS1 company prefix (prefix)"})
+    gtin = fields.String(metadata={"description": "14-digit GTIN (gtin)"})
+    brand = fields.String(metadata={"description": "brand slug (gtin)"})
+    company = fields.String(metadata={"description": "company slug (brand, prefix)"})
+    rating = fields.Nested(BundleRating, allow_none=True, metadata={"description": "current rating summary (company, "
+                                                                                     "brand); null when not rated"})
+
+
+class Change(ma.Schema):
+    op = fields.String(required=True, validate=validate.OneOf(["upsert", "delete"]),
+                       metadata={"description": "`upsert`: store `record`; `delete`: remove the record of `type` and `key`"})
+    record = fields.Nested(BundleRecord, metadata={"description": "upsert: the full record"})
+    type = fields.String(validate=validate.OneOf(["company", "brand", "prefix", "gtin"]),
+                         metadata={"description": "delete: the kind of record"})
+    key = fields.String(metadata={"description": "delete: its slug, prefix or GTIN"})
+
+
+class ChangesOut(ma.Schema):
+    version = fields.Integer(required=True, metadata={"description": "the catalog version these changes bring you to"})
+    since = fields.Integer(required=True, metadata={"description": "the version you sent"})
+    changes = fields.List(fields.Nested(Change), required=True, metadata={"description": "apply in order"})
+
+
+class HealthOut(ma.Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["ok"]), metadata={"description": "always `ok`"})
+
+
+class ReadyChecks(ma.Schema):
+    database = fields.String(required=True, metadata={"description": "`ok`, or why not"})
+    cache = fields.String(required=True, metadata={"description": "`ok`, or why not"})
+
+
+class ReadyOut(ma.Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["ok"]), metadata={"description": "`ok` when ready"})
+    checks = fields.Nested(ReadyChecks, required=True, metadata={"description": "each dependency's state"})
+
+
+NOT_MODIFIED = "Not modified: the `If-None-Match` you sent matches the current `ETag` (no body)"

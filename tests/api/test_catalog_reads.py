@@ -2,7 +2,9 @@
 
 import pytest
 
-GRADES = ["A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F"]
+from ratings.datafiles import grade_letters
+
+GRADES = grade_letters()
 
 
 def slugs(response):
