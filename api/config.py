@@ -65,6 +65,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "CORS_ORIGINS": [o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()],
         "AUTH_FAILURE_LIMIT": env.get("AUTH_FAILURE_LIMIT", "20 per minute"),
         "RATE_LIMIT_DEFAULT": env.get("RATE_LIMIT_DEFAULT", "600 per minute;20 per second"),
+        "FAST_PATH_ENABLED": env.get("FAST_PATH_ENABLED", "true").lower() != "false",
         "RATE_LIMITS_ENABLED": env.get("RATE_LIMITS_ENABLED", "true").lower() != "false",
         "TRUSTED_PROXY_COUNT": _count(env.get("TRUSTED_PROXY_COUNT", "0"), "TRUSTED_PROXY_COUNT"),
     }
