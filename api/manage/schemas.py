@@ -133,6 +133,9 @@ class AssessmentOut(ma.Schema):
     author = fields.String(allow_none=True)
     review_comment = fields.String(allow_none=True)
     version = fields.Integer(required=True)
+    authors = fields.List(fields.String(), metadata={"description": "everyone who created, answered or submitted it"})
+    sourcing = fields.List(fields.Dict(), allow_none=True,
+                           metadata={"description": "the sourcing frozen at submission (null for a draft)"})
     rating = fields.Integer(allow_none=True, metadata={"description": "id of the published rating, once published"})
     answers = fields.List(fields.Nested(AnswerOut), required=True)
 
@@ -149,3 +152,29 @@ class ReplyRecordOut(ma.Schema):
     rating = fields.Integer(required=True)
     text = fields.String(required=True)
     status = fields.String(required=True)
+
+
+class ProposalOut(ma.Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"description": "brand_owner | gs1_prefix | withdrawal"})
+    status = fields.String(required=True, metadata={"description": "pending | approved | rejected"})
+    change = fields.Dict(required=True, metadata={"description": "what takes effect on approval"})
+    reason = fields.String(allow_none=True)
+    proposed_by = fields.String(allow_none=True)
+    proposed_at = fields.DateTime(required=True)
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    decision_reason = fields.String(allow_none=True)
+
+
+class ProposalList(ma.Schema):
+    items = fields.List(fields.Nested(ProposalOut), required=True)
+
+
+class ProposalQuery(ma.Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(("pending", "approved", "rejected")))
+    kind = fields.String(load_default=None, validate=validate.OneOf(("brand_owner", "gs1_prefix", "withdrawal")))
+
+
+class RejectBody(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))

@@ -119,6 +119,9 @@ class HistoryItem(ma.Schema):
     published_at = fields.DateTime(required=True)
     withdrawn = fields.Boolean(required=True)
     withdrawn_reason = fields.String(allow_none=True)
+    company = fields.Nested(CompanyRef, metadata={"description": "the owner the brand carried this rating under"})
+    owned_from = fields.DateTime(allow_none=True, metadata={"description": "since when that owner held the brand (null: always)"})
+    owned_to = fields.DateTime(allow_none=True, metadata={"description": "until when (null: the current owner)"})
 
 
 class ReplyOut(ma.Schema):
