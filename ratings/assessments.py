@@ -258,10 +258,10 @@ def _move(session: Session, assessment_id: int, source: str, target: str, actor:
             code="wrong_status",
         )
     before = audit.snapshot(assessment)
+    if freeze is not None:  # before the status moves: its queries must not flush a half-made change (one version per step)
+        freeze(assessment)
     assessment.status = target
     assessment.updated_at = utcnow()
-    if freeze is not None:
-        freeze(assessment)
     session.add(assessment)
     audit.record(session, actor=actor, action=f"assessment.{target}", entity=assessment, before=before)
     return assessment

@@ -49,9 +49,10 @@ def submitted(server, analyst, company, year):
     assessment_id, etag = draft(server, analyst, company, year)
     written = requests.put(f"{server}/v1/assessments/{assessment_id}/answers", json={"answers": ANSWERS},
                            headers={**analyst, "If-Match": etag}, timeout=10)
-    requests.post(f"{server}/v1/assessments/{assessment_id}/submit", headers={**analyst, "If-Match": written.headers["ETag"]},
-                  timeout=10).raise_for_status()
-    return assessment_id
+    done = requests.post(f"{server}/v1/assessments/{assessment_id}/submit", headers={**analyst, "If-Match": written.headers["ETag"]},
+                         timeout=10)
+    done.raise_for_status()
+    return assessment_id, {"If-Match": done.headers["ETag"]}
 
 
 def at_once(*calls):
@@ -81,11 +82,11 @@ def test_two_analysts_writing_one_assessment_exactly_one_wins(server, tokens):
 
 def test_two_reviewers_publishing_at_once_make_exactly_one_rating(server, tokens, postgres_demo_url):
     for year in range(2031, 2036):
-        assessment_id = submitted(server, tokens["analyst"], "fernhollow-textiles", year)
+        assessment_id, reviewed = submitted(server, tokens["analyst"], "fernhollow-textiles", year)
         url = f"{server}/v1/assessments/{assessment_id}/publish"
         results = at_once(
-            lambda: requests.post(url, headers=tokens["reviewer"], timeout=20),
-            lambda: requests.post(url, headers=tokens["reviewer2"], timeout=20),
+            lambda: requests.post(url, headers={**tokens["reviewer"], **reviewed}, timeout=20),
+            lambda: requests.post(url, headers={**tokens["reviewer2"], **reviewed}, timeout=20),
         )
         assert sorted(r.status_code for r in results) == [201, 409], [r.text for r in results]
         engine = make_engine(postgres_demo_url)
@@ -102,8 +103,9 @@ def test_fifty_threads_mixing_publications_and_lookups_lose_nothing(server, toke
     published, lookups = [], []
 
     def publish(item):
-        company, assessment_id = item
-        response = requests.post(f"{server}/v1/assessments/{assessment_id}/publish", headers=tokens["reviewer"], timeout=30)
+        company, (assessment_id, reviewed) = item
+        response = requests.post(f"{server}/v1/assessments/{assessment_id}/publish", headers={**tokens["reviewer"], **reviewed},
+                                 timeout=30)
         published.append((company, response.status_code, response.json()))
 
     def lookup(company):
@@ -125,7 +127,7 @@ def test_fifty_threads_mixing_publications_and_lookups_lose_nothing(server, toke
     with Session(engine) as session:
         stored = {a for (a,) in session.connection().execute(select(PublishedRating.assessment_id))}
     engine.dispose()
-    assert {assessment_id for _, assessment_id in to_publish} <= stored  # no lost write
+    assert {assessment_id for _, (assessment_id, _) in to_publish} <= stored  # no lost write
     final = {c: requests.get(f"{server}/v1/companies/{c}", timeout=10).json()["rating"]["id"] for c in companies}
     engine = make_engine(postgres_demo_url)
     with Session(engine) as session:
