@@ -38,10 +38,22 @@ def test_a_known_brand_upstream_is_stored_and_the_next_lookup_is_local(upstream_
     assert len(httpserver.log) == 1  # the second lookup never left the building
 
 
-def test_a_brand_is_matched_through_aliases_and_typos(upstream_app, httpserver):
-    httpserver.expect_oneshot_request(path()).respond_with_json(off_body("Cafe Solvan"))
+def test_a_fuzzy_upstream_brand_match_answers_not_rated_and_waits_for_an_analyst(upstream_app, httpserver):
+    httpserver.expect_oneshot_request(path()).respond_with_json(off_body("Cafe Solvan"))  # a typo: a guess, not a match
+    client = upstream_app.test_client()
+    for _ in range(2):  # the upstream answer, then the stored product: neither shows a grade
+        body = client.get(f"/v1/barcodes/{UNKNOWN}").get_json()
+        assert body["brand"]["slug"] == "cafe-solvane"
+        assert (body["status"], body["rating"], body["brand"]["grade"]) == ("not_rated", None, None)
+        assert body["product"]["source"] == "upstream_fuzzy"
+    assert len(httpserver.log) == 1
+
+
+def test_an_upstream_brand_exact_on_an_alias_shows_the_grade(upstream_app, httpserver):
+    httpserver.expect_oneshot_request(path()).respond_with_json(off_body("tide wren"))  # an alias, any case
     body = upstream_app.test_client().get(f"/v1/barcodes/{UNKNOWN}").get_json()
-    assert body["brand"]["slug"] == "cafe-solvane"
+    assert body["brand"]["slug"] == "tidewren" and body["product"]["source"] == "upstream"
+    assert body["status"] == "rated" and body["rating"]["grade"]
 
 
 @pytest.mark.parametrize(
