@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from ratings import users
 from ratings.db import make_engine, transaction
-from ratings.models import Company, PublishedRating
+from ratings.models import Brand, Company, PublishedRating
 from ratings.publishing import current_rating
 
 ANSWERS = [{"indicator": "POL-1", "value": "yes"}]
@@ -94,6 +94,30 @@ def test_two_reviewers_publishing_at_once_make_exactly_one_rating(server, tokens
             count = session.exec(select(func.count()).select_from(PublishedRating).where(PublishedRating.assessment_id == assessment_id)).one()
         engine.dispose()
         assert count == 1
+
+
+def test_two_reviewers_approving_one_proposal_at_once_apply_it_once(server, tokens, postgres_demo_url):
+    from ratings.models import BrandOwnership, Proposal
+
+    brands = ["tidewren-kids", "northwren"]
+    for index, brand in enumerate(brands):
+        target = "fernhollow-textiles" if index % 2 == 0 else "kestrelmoor-outfitters-ltd"
+        proposed = requests.patch(f"{server}/v1/brands/{brand}", json={"company": target}, headers=tokens["analyst"], timeout=10)
+        assert proposed.status_code == 202, proposed.text
+        url = f"{server}/v1/proposals/{proposed.json()['id']}/approve"
+        results = at_once(
+            lambda: requests.post(url, headers=tokens["reviewer"], timeout=20),
+            lambda: requests.post(url, headers=tokens["reviewer2"], timeout=20),
+        )
+        assert sorted(r.status_code for r in results) == [200, 409], [r.text for r in results]
+        assert next(r for r in results if r.status_code == 409).json()["code"] == "proposal_decided"
+        engine = make_engine(postgres_demo_url)
+        with Session(engine) as session:
+            proposal = session.get(Proposal, proposed.json()["id"])
+            periods = session.exec(select(func.count()).select_from(BrandOwnership)
+                                   .join(Brand, Brand.id == BrandOwnership.brand_id).where(Brand.slug == brand)).one()
+        engine.dispose()
+        assert proposal.status == "approved" and periods == 2  # moved once: the old owner's period and the new one
 
 
 def test_fifty_threads_mixing_publications_and_lookups_lose_nothing(server, tokens, postgres_demo_url):
