@@ -183,6 +183,23 @@ def create_product(
     return product
 
 
+def confirm_upstream_product(session: Session, *, gtin: str, brand: str | None = None, actor: User | None = None) -> Product:
+    """An analyst confirms (or corrects, with `brand`) the brand of a product matched fuzzily upstream: from now on
+    it shows that brand's grade."""
+    product = get_product(session, gtin)
+    if product.source != "upstream_fuzzy":
+        raise Conflict(f"Product {product.gtin} is not a fuzzy upstream match waiting for confirmation.",
+                       code="not_awaiting_confirmation")
+    before = audit.snapshot(product)
+    if brand is not None:
+        product.brand_id = get_brand(session, brand).id
+    product.source = "upstream"
+    product.updated_at = utcnow()
+    session.add(product)  # an ORM write: the change log records the GTIN
+    audit.record(session, actor=actor, action="product.confirm", entity=product, before=before)
+    return product
+
+
 def delete_product(session: Session, *, gtin: str, actor: User | None = None) -> None:
     product = get_product(session, gtin)
     before = audit.snapshot(product)

@@ -9,7 +9,7 @@ from api.manage import error_docs, invalidate_after_writes
 from api.manage.proposals import proposal_response
 from api.manage.schemas import (
     BrandCreate, BrandOut, BrandUpdate, CompanyCreate, CompanyRecordOut, CompanyUpdate, PrefixCreate, PrefixOut, ProductCreate,
-    ProductRecordOut, ProposalOut, SourcingOut, SourcingReplace,
+    ProductConfirmBody, ProductRecordOut, ProposalOut, SourcingOut, SourcingReplace,
 )
 from ratings import catalog, datafiles, proposals
 from ratings.db import transaction
@@ -101,6 +101,20 @@ class ProductItem(MethodView):
         session = database.session()
         with transaction(session):
             catalog.delete_product(session, gtin=gtin, actor=current_user())
+
+
+@blp.route("/products/<string:gtin>/confirm")
+class ProductConfirm(MethodView):
+    @roles("analyst")
+    @blp.arguments(ProductConfirmBody)
+    @blp.response(200, ProductRecordOut)
+    @documented((400, "Malformed GTIN"), (404, "Unknown product or brand"), (409, "Not a fuzzy upstream match"))
+    def post(self, body, gtin):
+        """Confirm (or correct, with `brand`) the brand of a product matched fuzzily upstream, which shows no grade
+        until then."""
+        session = database.session()
+        with transaction(session):
+            return catalog.confirm_upstream_product(session, gtin=gtin, brand=body.get("brand"), actor=current_user())
 
 
 @blp.route("/companies/<string:slug>/gs1-prefixes")

@@ -63,6 +63,10 @@ class ProductCreate(Strict):
     brand = fields.String(required=True, validate=SLUG)
 
 
+class ProductConfirmBody(Strict):
+    brand = fields.String(validate=SLUG, metadata={"description": "the right brand, if the guess was wrong"})
+
+
 class ProductRecordOut(ma.Schema):
     gtin = fields.String(required=True)
     name = fields.String(required=True)
