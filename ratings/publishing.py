@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Any
 
 from sqlmodel import Session, select
@@ -87,27 +88,29 @@ def refuse_if_withdrawn(session: Session, rating_id: int) -> None:
 
 
 def brand_history(session: Session, brand: Brand) -> list[tuple[PublishedRating, Company, Any, Any]]:
-    """Every rating the brand carried, newest first, each with the owner it carried it under and that
-    ownership's dates (from, to; to is None for the current owner): the current owner's publications,
-    and those of earlier owners published before the brand left them."""
+    """Every rating the brand carried, newest first, each with the owner it carried it under and that ownership's
+    dates (from, to; to is None for the current owner). Under each owner the brand carried the ratings that were
+    current at some time while it owned the brand. A brand that never moved carries all its company's ratings."""
     periods = list(session.exec(select(BrandOwnership).where(BrandOwnership.brand_id == brand.id)
                                 .order_by(BrandOwnership.valid_from, BrandOwnership.id)).all())
-    current_from = next((p.valid_from for p in reversed(periods) if p.valid_to is None), None)
-    owners = {brand.company_id: session.get(Company, brand.company_id)}
-    carried = [(r, owners[brand.company_id], current_from, None) for r in rating_history(session, brand.company_id)]
+    if not any(p.valid_to is None for p in periods):  # never moved: one open period since always
+        periods.append(BrandOwnership(brand_id=brand.id, company_id=brand.company_id, valid_from=None))
+    owners: dict[int, Company] = {}
+    carried: dict[int, tuple] = {}
     for period in periods:
-        if period.valid_to is None or period.company_id == brand.company_id:
-            continue
         owner = owners.setdefault(period.company_id, session.get(Company, period.company_id))
-        carried += [(r, owner, period.valid_from, period.valid_to) for r in rating_history(session, period.company_id)
-                    if _before(r.published_at, period.valid_to)]
-    seen: set[int] = set()
-    unique = [item for item in carried if not (item[0].id in seen or seen.add(item[0].id))]
-    return sorted(unique, key=lambda item: (item[0].published_at, item[0].id), reverse=True)
+        oldest_first = list(reversed(rating_history(session, period.company_id)))
+        for rating, newer in zip(oldest_first, [*oldest_first[1:], None]):
+            started_before_end = period.valid_to is None or _utc(rating.published_at) < _utc(period.valid_to)
+            current_after_start = newer is None or period.valid_from is None or _utc(newer.published_at) > _utc(period.valid_from)
+            if started_before_end and current_after_start:
+                carried[rating.id] = (rating, owner, period.valid_from, period.valid_to)  # the later period wins
+    return sorted(carried.values(), key=lambda item: (_utc(item[0].published_at), item[0].id), reverse=True)
 
 
-def _before(a, b) -> bool:
-    return a.replace(tzinfo=None) < b.replace(tzinfo=None) if (a.tzinfo is None) != (b.tzinfo is None) else a < b
+def _utc(moment):
+    """Compare stored times alike whatever the backend returns (SQLite may hand back naive UTC)."""
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
 def current_rating(session: Session, company_id: int) -> PublishedRating | None:

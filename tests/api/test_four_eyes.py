@@ -257,6 +257,7 @@ def test_moving_a_brand_is_a_proposal_approved_by_a_reviewer_and_its_history_kee
     world.company("Nordvik & Co", "nordvik-co", brand="Nordvik")
     world.company("Fjord Holdings", "fjord-holdings")
     old_rating = world.published("nordvik-co", half_marks())
+    superseded = world.published("fjord-holdings", half_marks()[:20], year=2025)  # replaced before the brand came
     new_rating = world.published("fjord-holdings", half_marks()[:40])
     version = world.version()
 
@@ -277,7 +278,8 @@ def test_moving_a_brand_is_a_proposal_approved_by_a_reviewer_and_its_history_kee
     card = world.client.get("/v1/brands/nordvik").get_json()
     assert card["brand"]["company"]["slug"] == "fjord-holdings" and card["rating"]["id"] == new_rating["rating"]
     history = {h["id"]: h for h in card["history"]}
-    assert set(history) == {old_rating["rating"], new_rating["rating"]}
+    assert set(history) == {old_rating["rating"], new_rating["rating"]}  # not the new owner's superseded one
+    assert superseded["rating"] not in history
     earlier = history[old_rating["rating"]]
     assert earlier["company"]["slug"] == "nordvik-co" and earlier["owned_to"] is not None
     assert history[new_rating["rating"]]["company"]["slug"] == "fjord-holdings" and history[new_rating["rating"]]["owned_to"] is None
