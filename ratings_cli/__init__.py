@@ -103,7 +103,7 @@ def import_command(path: str, kind: str | None, database_url: str) -> None:
 
 
 def _read_import(file: Path, kind: str | None) -> list:
-    text = file.read_text(encoding="utf-8-sig")
+    text = imports.decode(file.read_bytes(), source=str(file))  # UTF-8 (BOM or not); a bad byte is named by line
     if file.suffix.lower() == ".json":
         try:
             return imports.rows_from_json(json.loads(text))

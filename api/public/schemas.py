@@ -86,9 +86,13 @@ class BrandPage(ma.Schema):
 
 
 class EvidenceOut(ma.Schema):
-    url = fields.String(required=True)
-    source_type = fields.String(required=True)
-    note = fields.String(allow_none=True)
+    url = fields.String(allow_none=True, metadata={"description": "the source's address; null for confidential evidence"})
+    source_type = fields.String(required=True, metadata={"description": "public | company | third_party"})
+    visibility = fields.String(required=True, metadata={"description": "public (shown with its URL) or confidential "
+                                                        "(a company-provided document: type and date only)"})
+    label = fields.String(allow_none=True, metadata={"description": "'company-provided document' for confidential evidence"})
+    date = fields.String(allow_none=True, metadata={"description": "publication or access date, YYYY-MM-DD"})
+    note = fields.String(allow_none=True, metadata={"description": "null for confidential evidence"})
 
 
 class IndicatorOut(ma.Schema):
