@@ -202,11 +202,6 @@ def integer(value: Any, *, minimum: int = INT64_MIN, maximum: int = INT64_MAX) -
     return []
 
 
-def identifier(value: Any) -> Problems:
-    """A row id: a positive 64-bit integer."""
-    return integer(value, minimum=1, maximum=INT64_MAX)
-
-
 def year(value: Any) -> Problems:
     """A cycle year such as 2026."""
     if isinstance(value, bool) or not isinstance(value, int):

@@ -22,7 +22,7 @@ SLUG = rule(rules.slug)
 COUNTRY = rule(rules.country)
 URL = rule(rules.url)
 TEXT = rule(rules.text)
-ID = rule(rules.identifier)
+ID = rule(rules.integer)  # any 64-bit integer: an id that names nothing is a 404, not a 422
 
 
 class Strict(ma.Schema):
