@@ -44,6 +44,8 @@ def get_product(session: Session, gtin: str) -> Product:
 
 
 def _get(session: Session, model, slug: str, kind: str):
+    if not isinstance(slug, str) or rules.characters(slug):  # NUL or a lone surrogate: names nothing, and the database would fail on it
+        raise NotFound(f"No {kind} has the slug {slug!r}.", code=f"{kind}_not_found")
     row = session.exec(select(model).where(model.slug == slug)).first()
     if row is None:
         raise NotFound(f"No {kind} has the slug {slug!r}.", code=f"{kind}_not_found")

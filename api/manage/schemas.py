@@ -125,7 +125,8 @@ def _notes_are_text(entries):
 
 class AnswersReplace(Strict):
     answers = fields.List(fields.Dict(), required=True, validate=[validate.Length(max=2000), _notes_are_text],
-                          metadata={"description": "entries of the answers-file shape: indicator, stage, value, evidence, note"})
+                          metadata={"description": "entries of the answers-file shape: indicator, stage, value, note, and evidence "
+                                                   "[{url, source_type, visibility (public | confidential), date (YYYY-MM-DD), note}]"})
 
 
 class ReturnBody(Strict):
