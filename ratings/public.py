@@ -5,33 +5,91 @@ These are services like any other (they take a Session); the API's schemas only 
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
+from scoring.explain import explain, stored_result
 
 from ratings import catalog, datafiles
 from ratings.errors import Invalid
 from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
-from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
+from ratings.models import Answer, Assessment, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import current_grades, current_rating, rating_history, withdrawals
 from ratings.search import BrandIndex
+from ratings.types import utcnow
 
 
-def rating_dict(rating: PublishedRating | None) -> dict[str, Any] | None:
+def rating_dict(rating: PublishedRating | None, *, today: date | None = None) -> dict[str, Any] | None:
+    """The public summary of a rating: the one shape every response that shows a rating uses.
+
+    Categories and stages are named (`{id: {"id", "name", "score", "grade"}}`, `{id: {"id", "name", "score"}}`,
+    in methodology order); `stale` depends on `today` (UTC by default), so it is computed per answer."""
     if rating is None:
         return None
+    method = datafiles.methodology(rating.methodology_id)
+    stale_after = _stale_after(rating.published_at, method.stale_after_months)
+    today = today or utcnow().date()
     return {
         "id": rating.id,
         "grade": rating.grade,
         "score": round(rating.score, 1),
         "scale": rating.scale,
         "scale_reasons": rating.scale_reasons,
-        "categories": rating.categories,
-        "stages": rating.stages,
+        "categories": named_categories(rating.categories, method),
+        "stages": named_stages(rating.stages, method),
         "methodology": {"id": rating.methodology_id, "version": rating.methodology_version},
         "published_at": rating.published_at,
+        "cycle_year": _cycle_year(rating),
+        "stale": stale_after is not None and today >= stale_after,
+        "stale_after": stale_after,
+        "explanation": explanation_for(rating),
     }
+
+
+def named_categories(categories: dict[str, Any], method) -> dict[str, dict[str, Any]]:
+    """{id: {"id", "name", "score", "grade"}} in methodology order; ids the methodology lacks keep their id as name."""
+    names = {c.id: c.name for c in method.categories}
+    ordered = [cid for cid in names if cid in categories] + [cid for cid in categories if cid not in names]
+    return {
+        cid: {"id": cid, "name": names.get(cid, cid), "score": categories[cid].get("score"),
+              "grade": categories[cid].get("grade")}
+        for cid in ordered
+    }
+
+
+def named_stages(stages: dict[str, Any], method) -> dict[str, dict[str, Any]]:
+    """{id: {"id", "name", "score"}} in methodology order."""
+    names = {s.id: s.name for s in method.stages}
+    ordered = [sid for sid in names if sid in stages] + [sid for sid in stages if sid not in names]
+    return {sid: {"id": sid, "name": names.get(sid, sid), "score": stages[sid].get("score")} for sid in ordered}
+
+
+def explanation_for(rating: PublishedRating) -> dict[str, Any]:
+    """Why this grade, in words, from what the rating stored (so ratings published before explanations
+    existed are explained too): the one place the public explanation of a rating is built."""
+    method = datafiles.methodology(rating.methodology_id)
+    result = stored_result({**rating.result, "grade": rating.grade, "scale": rating.scale}, score=rating.score)
+    return explain(result, method, datafiles.explanation_templates()).to_dict()
+
+
+def _cycle_year(rating: PublishedRating) -> int | None:
+    session = object_session(rating)
+    assessment = session.get(Assessment, rating.assessment_id) if session is not None else None
+    return assessment.cycle_year if assessment is not None else None
+
+
+def _stale_after(published_at: datetime, months: int | None) -> date | None:
+    """The first day on which a rating published at `published_at` counts as stale: `months` later."""
+    if months is None:
+        return None
+    start = published_at.date()
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def company_ref(company: Company) -> dict[str, Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from api.public.explanation_schemas import ExplanationOut  # explained grades (issue 13)
+
 
 class MethodologyRef(ma.Schema):
     id = fields.String(required=True)
@@ -14,10 +16,14 @@ class MethodologyRef(ma.Schema):
 class CategoryScore(ma.Schema):
     score = fields.Float(allow_none=True)
     grade = fields.String(allow_none=True)
+    id = fields.String(required=True)  # named categories (issue 13)
+    name = fields.String(required=True)
 
 
 class StageScore(ma.Schema):
     score = fields.Float(allow_none=True)
+    id = fields.String(required=True)  # named stages (issue 13)
+    name = fields.String(required=True)
 
 
 class RatingOut(ma.Schema):
@@ -30,6 +36,11 @@ class RatingOut(ma.Schema):
     stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True)
     methodology = fields.Nested(MethodologyRef, required=True)
     published_at = fields.DateTime(required=True)
+    # --- explained grades (issue 13): cycle year, freshness, explanation ---
+    cycle_year = fields.Integer(allow_none=True, required=True, metadata={"description": "the research cycle"})
+    stale = fields.Boolean(required=True, metadata={"description": "older than the methodology's stale_after_months, as of today (UTC)"})
+    stale_after = fields.Date(allow_none=True, required=True, metadata={"description": "the first day the rating counts as stale"})
+    explanation = fields.Nested(ExplanationOut, required=True, metadata={"description": "why this grade, in words"})
 
 
 class CompanyRef(ma.Schema):
