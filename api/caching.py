@@ -18,6 +18,7 @@ from flask import Response, current_app, g, request
 from api.errors import error_body
 from api.extensions import cache
 from ratings.errors import NotFound
+from ratings.types import utcnow
 
 GENERATION_KEY = "catalog-generation"
 GENERATION_TIMEOUT = 10 * 365 * 24 * 3600  # seconds: in effect never
@@ -40,13 +41,19 @@ def bump_generation() -> None:
         cache.set(GENERATION_KEY, time.time_ns(), timeout=GENERATION_TIMEOUT)
 
 
+def cache_day() -> str:
+    """The UTC date public responses are computed for (ratings turn stale by the day)."""
+    return utcnow().date().isoformat()
+
+
 def public_cached(view):
     """Serve a public GET from the response cache, with ETag, 304 and Cache-Control."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         # An entry remembers the generation it was built in; one round trip to Redis fetches both.
-        key = f"response:{request.full_path}"
+        # Keyed on the UTC day too: a rating's `stale` depends on the date (DESIGN, "Freshness of changes").
+        key = f"response:{cache_day()}:{request.full_path}"
         current, entry = cache.get_many(GENERATION_KEY, key)
         current = generation() if current is None else int(current)
         if entry is None or entry[0] != current:

@@ -136,3 +136,17 @@ def test_openapi_describes_the_explained_rating(demo_client):
     category = next(s for name, s in schemas.items() if name.startswith("CategoryScore"))
     assert {"id", "name", "score", "grade"} <= set(category["properties"])
     assert any(name.startswith("Explanation") for name in schemas)
+
+
+def test_cached_responses_turn_stale_on_the_day_the_rating_does(demo_client, monkeypatch):
+    import api.caching
+    import ratings.public
+
+    path = "/v1/companies/brindlecourt-group-plc"
+    assert demo_client.get(path).get_json()["rating"]["stale"] is False  # now cached for today
+    later = datetime(2040, 1, 1, tzinfo=timezone.utc)
+    monkeypatch.setattr(ratings.public, "utcnow", lambda: later)
+    assert demo_client.get(path).get_json()["rating"]["stale"] is False  # same day key: the cached answer
+    monkeypatch.setattr(api.caching, "utcnow", lambda: later)
+    rating = demo_client.get(path).get_json()["rating"]
+    assert rating["stale"] is True and rating["stale_after"] < "2040-01-01"
