@@ -50,6 +50,31 @@ def rating_dict(rating: PublishedRating | None, *, today: date | None = None) ->
     }
 
 
+OFFLINE_BATCH = 200  # full ratings decoded at a time for the bundle: their stored results are large
+
+
+def offline_ratings(session: Session, company_ids=None) -> dict[int, dict[str, Any]]:
+    """Each company's current rating as the offline bundle and /v1/changes carry it: the public summary
+    (rating_dict), dates as ISO text, without `stale`, which depends on the day the bundle is read: an
+    offline app compares `stale_after` with its own date. Ratings are decoded a batch at a time."""
+    current = current_grades(session, company_ids)
+    ids = [row.id for row in current.values()]
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), OFFLINE_BATCH):
+        batch = session.exec(select(PublishedRating).where(PublishedRating.id.in_(ids[start:start + OFFLINE_BATCH]))).all()
+        # Loaded into the session, so rating_dict's cycle-year lookups need no query of their own.
+        assessments = session.exec(select(Assessment).where(Assessment.id.in_([r.assessment_id for r in batch]))).all()
+        for rating in batch:
+            summary = rating_dict(rating)
+            del summary["stale"]
+            summary["published_at"] = rating.published_at.isoformat()
+            summary["stale_after"] = summary["stale_after"].isoformat() if summary["stale_after"] else None
+            found[rating.id] = summary
+        for row in (*batch, *assessments):
+            session.expunge(row)  # keep memory flat over thousands of ratings
+    return {company_id: found[row.id] for company_id, row in current.items()}
+
+
 def named_categories(categories: dict[str, Any], method) -> dict[str, dict[str, Any]]:
     """{id: {"id", "name", "score", "grade"}} in methodology order; ids the methodology lacks keep their id as name."""
     names = {c.id: c.name for c in method.categories}

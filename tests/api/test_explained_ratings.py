@@ -150,3 +150,24 @@ def test_cached_responses_turn_stale_on_the_day_the_rating_does(demo_client, mon
     monkeypatch.setattr(api.caching, "utcnow", lambda: later)
     rating = demo_client.get(path).get_json()["rating"]
     assert rating["stale"] is True and rating["stale_after"] < "2040-01-01"
+
+
+def test_the_offline_bundle_carries_the_public_rating_summary(demo_url, make_app, tmp_path):
+    import gzip
+
+    client = make_app(demo_url, EXPORT_DIR=str(tmp_path / "exports")).test_client()
+    lines = [json.loads(line) for line in gzip.decompress(client.get("/v1/export").get_data()).splitlines()]
+    companies = {r["slug"]: r for r in lines[1:] if r["type"] == "company"}
+    rated = [slug for slug, r in companies.items() if r["rating"] is not None]
+    assert rated
+    for slug in rated:
+        public = client.get(f"/v1/companies/{slug}").get_json()["rating"]
+        offline = companies[slug]["rating"]
+        # Everything but `stale`, which depends on the day the bundle is read: apps compare `stale_after`.
+        assert "stale" not in offline
+        for field in ("id", "grade", "score", "scale", "categories", "stages", "methodology", "cycle_year",
+                      "stale_after", "explanation"):
+            assert offline[field] == public[field], field
+        assert datetime.fromisoformat(offline["published_at"]) == datetime.fromisoformat(public["published_at"])
+    brand = next(r for r in lines[1:] if r["type"] == "brand" and r["company"] == rated[0])
+    assert brand["rating"] == companies[rated[0]]["rating"]
