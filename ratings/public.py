@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
-from scoring.explain import explain, stored_result
+from scoring.explain import Explanation, explain, stored_result
 
 from ratings import catalog, datafiles
 from ratings.errors import Invalid
@@ -93,12 +93,27 @@ def named_stages(stages: dict[str, Any], method) -> dict[str, dict[str, Any]]:
     return {sid: {"id": sid, "name": names.get(sid, sid), "score": stages[sid].get("score")} for sid in ordered}
 
 
+EXPLAINED_CACHE_SIZE = 4096
+_explained: dict[tuple, Explanation] = {}  # per process: a published rating never changes
+
+
 def explanation_for(rating: PublishedRating) -> dict[str, Any]:
     """Why this grade, in words, from what the rating stored (so ratings published before explanations
-    existed are explained too): the one place the public explanation of a rating is built."""
-    method = datafiles.methodology(rating.methodology_id)
-    result = stored_result({**rating.result, "grade": rating.grade, "scale": rating.scale}, score=rating.score)
-    return explain(result, method, datafiles.explanation_templates()).to_dict()
+    existed are explained too): the one place the public explanation of a rating is built.
+
+    Published ratings are immutable, and the methodology and templates are loaded once per process, so
+    each rating's explanation is built once per process (the key also holds what identifies its content,
+    in case a restore brings back another rating under the same id)."""
+    key = (rating.id, rating.inputs_hash, rating.grade, rating.score, rating.methodology_id, rating.methodology_version)
+    found = _explained.get(key)
+    if found is None:
+        method = datafiles.methodology(rating.methodology_id)
+        result = stored_result({**rating.result, "grade": rating.grade, "scale": rating.scale}, score=rating.score)
+        found = explain(result, method, datafiles.explanation_templates())
+        if len(_explained) >= EXPLAINED_CACHE_SIZE:
+            _explained.clear()  # bounded; a miss only costs one explanation
+        _explained[key] = found
+    return found.to_dict()
 
 
 def _cycle_year(rating: PublishedRating) -> int | None:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import string
 from decimal import ROUND_HALF_UP, Decimal
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Protocol, Sequence
@@ -189,12 +190,25 @@ class Explanation:
     text: tuple[str, ...]  # every sentence above, in reading order
 
     def to_dict(self) -> dict[str, Any]:
-        found = asdict(self)
-        found["most_missed"] = list(found["most_missed"])
-        found["text"] = list(self.text)
-        if found["next_grade"] is not None:
-            found["next_grade"]["steps"] = list(found["next_grade"]["steps"])
-        return found
+        """JSON-ready, field by field (dataclasses.asdict deep-copies, several times slower)."""
+        next_grade = self.next_grade
+        return {
+            "language": self.language,
+            "summary": self.summary,
+            "meaning": self.meaning,
+            "strongest": _fields(self.strongest),
+            "weakest": _fields(self.weakest),
+            "most_missed": [_fields(m) for m in self.most_missed],
+            "scale": _fields(self.scale),
+            "next_grade": None if next_grade is None else {
+                **_fields(next_grade), "steps": [_fields(s) for s in next_grade.steps],
+            },
+            "text": list(self.text),
+        }
+
+
+def _fields(note: Any) -> dict[str, Any] | None:
+    return None if note is None else dict(note.__dict__)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -330,7 +344,8 @@ def _scale_text(result: ResultLike, methodology: Methodology, templates: Templat
 def _next_grade(result: ResultLike, methodology: Methodology, templates: Templates,
                 scale_name: str) -> NextGrade | None:
     """What would raise the grade to the next band: the roadmap's fewest items, with the roadmap's points."""
-    roadmap = result.roadmap
+    # A stored result rebuilds only the part of its roadmap read here.
+    roadmap = getattr(result, "next_grade_roadmap", None) or result.roadmap
     if roadmap.next_grade is None:
         return None
     say = templates.say
@@ -394,18 +409,29 @@ class StoredResult:
     categories: Mapping[str, CategoryResult]
     stages: Mapping[str, StageResult]
     indicators: tuple[IndicatorResult, ...]
-    roadmap: Roadmap
     notes: tuple[str, ...]
+    stored_roadmap: Mapping[str, Any]
+
+    @cached_property
+    def roadmap(self) -> Roadmap:
+        raw = self.stored_roadmap
+        return Roadmap(_roadmap_items(raw.get("items")), raw.get("next_grade"), _roadmap_items(raw.get("to_next_grade")),
+                       bool(raw.get("reachable")))
+
+    @cached_property
+    def next_grade_roadmap(self) -> Roadmap:
+        """The roadmap without its full item list: all an explanation reads, and much cheaper to rebuild."""
+        raw = self.stored_roadmap
+        return Roadmap((), raw.get("next_grade"), _roadmap_items(raw.get("to_next_grade")), bool(raw.get("reachable")))
+
+
+def _roadmap_items(raw) -> tuple[RoadmapItem, ...]:
+    return tuple(RoadmapItem(i["indicator"], i.get("stage"), i["category"], float(i["gain"]),
+                             float(i["score_if_met"]), i["grade_if_met"]) for i in raw or ())
 
 
 def stored_result(data: Mapping[str, Any], *, score: float | None = None) -> StoredResult:
     """`score` overrides the stored one-decimal score with the unrounded one, when the caller has it."""
-    roadmap = data.get("roadmap") or {}
-
-    def items(raw) -> tuple[RoadmapItem, ...]:
-        return tuple(RoadmapItem(i["indicator"], i.get("stage"), i["category"], float(i["gain"]),
-                                 float(i["score_if_met"]), i["grade_if_met"]) for i in raw or ())
-
     return StoredResult(
         score=float(data["score"] if score is None else score),
         grade=data["grade"],
@@ -425,7 +451,6 @@ def stored_result(data: Mapping[str, Any], *, score: float | None = None) -> Sto
                             float(i["earned"]), float(i["possible"]), float(i.get("share", i["possible"] / 100)))
             for i in data.get("indicators") or ()
         ),
-        roadmap=Roadmap(items(roadmap.get("items")), roadmap.get("next_grade"), items(roadmap.get("to_next_grade")),
-                        bool(roadmap.get("reachable"))),
         notes=tuple(data.get("notes") or ()),
+        stored_roadmap=data.get("roadmap") or {},
     )
