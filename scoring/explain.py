@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import Any, Mapping, Protocol, Sequence
 
 from scoring.engine import CategoryResult, IndicatorResult, StageResult
-from scoring.methodology import GRADE_TOLERANCE, Methodology
+from scoring.methodology import NOT_APPLICABLE, Methodology
 from scoring.risk import RiskPair
 from scoring.roadmap import Roadmap, RoadmapItem
 
@@ -45,6 +45,8 @@ TEMPLATE_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType({
         "missed_none": (),
         "missed": ("title", "indicator", "missed", "possible", "answers"),
         "answer_at_stage": ("answer", "stage"),
+        "answer_unanswered": (),
+        "answer_not_applicable": (),
         "answers_joiner": (),
         "scale_standard_staged": (),
         "scale_standard": (),
@@ -305,7 +307,11 @@ def _most_missed(result: ResultLike, methodology: Methodology, templates: Templa
 def _answers_in_words(indicator, answers: list[tuple[str | None, Any]], methodology: Methodology,
                       templates: Templates) -> str:
     def words(value: Any) -> str:
-        return indicator.answer.label_of(value) if indicator else ("not answered" if value is None else str(value))
+        if value is None:
+            return templates.texts["answer_unanswered"]
+        if value == NOT_APPLICABLE:
+            return templates.texts["answer_not_applicable"]
+        return indicator.answer.label_of(value) if indicator else str(value)
 
     if len(answers) == 1 and answers[0][0] is None:
         return words(answers[0][1])
