@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ratings import catalog, datafiles
+from ratings import catalog, categories, datafiles
 from ratings.errors import Invalid
 from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
 from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
@@ -47,6 +47,7 @@ def brand_summary(brand: Brand, company: Company, rating: PublishedRating | None
         "company": company_ref(company),
         "grade": rating.grade if rating else None,
         "score": round(rating.score, 1) if rating else None,
+        "category": categories.ref(categories.get(industry, brand.category)),  # its main product line
     }
 
 
@@ -59,11 +60,17 @@ def _industry_slug(session: Session, brand: Brand) -> str | None:
     return industry.slug if industry else None
 
 
-def _alternatives(session: Session, industry_id: int | None, rating, company_id: int) -> list[dict[str, Any]]:
+def _alternatives(session: Session, industry_id: int | None, rating, company_id: int, brand: Brand | None = None,
+                  category: str | None = None) -> list[dict[str, Any]]:
     slugs = {i.id: i.slug for i in session.exec(select(Industry))}
     return [
-        brand_summary(brand, company, alt, slugs.get(brand.industry_id))
-        for brand, company, alt in alternatives(session, industry_id=industry_id, than=rating, exclude_company=company_id)
+        {
+            **brand_summary(alt.brand, alt.company, alt.rating, slugs.get(alt.brand.industry_id)),
+            "reason": alt.reason,
+            "shared_category": categories.ref(alt.shared_category),
+        }
+        for alt in alternatives(session, industry_id=industry_id, than=rating, exclude_company=company_id,
+                                brand=brand, category=category)
     ]
 
 
@@ -80,12 +87,14 @@ def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any
         "status": _status(found.rating),
         "product": None if found.product is None else {
             "gtin": found.product.gtin, "name": found.product.name, "source": found.product.source,
+            "category": categories.ref(categories.get(_industry_slug(session, brand), found.product.category)),
         },
         "brand": None if brand is None else brand_summary(brand, found.company, found.rating, _industry_slug(session, brand)),
         "company": company_ref(found.company),
         "rating": rating_dict(found.rating),
         "alternatives": _alternatives(
-            session, brand_for_industry.industry_id if brand_for_industry else None, found.rating, found.company.id
+            session, brand_for_industry.industry_id if brand_for_industry else None, found.rating, found.company.id,
+            brand=brand, category=found.product.category if found.product is not None else None,
         ),
     }
 
@@ -137,7 +146,7 @@ def scorecard(session: Session, *, slug: str) -> dict[str, Any]:
             for r in history
         ],
         "reply": _accepted_reply(session, rating),
-        "alternatives": _alternatives(session, brand.industry_id, rating, company.id),
+        "alternatives": _alternatives(session, brand.industry_id, rating, company.id, brand=brand, category=brand.category),
     }
 
 

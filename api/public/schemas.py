@@ -38,6 +38,11 @@ class CompanyRef(ma.Schema):
     country = fields.String(allow_none=True)
 
 
+class CategoryRef(ma.Schema):
+    slug = fields.String(required=True, metadata={"example": "knitwear"})
+    name = fields.String(required=True, metadata={"example": "Knitwear"})
+
+
 class BrandSummary(ma.Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
@@ -46,12 +51,23 @@ class BrandSummary(ma.Schema):
     company = fields.Nested(CompanyRef, required=True)
     grade = fields.String(allow_none=True, metadata={"description": "current grade; null when not rated"})
     score = fields.Float(allow_none=True)
+    category = fields.Nested(CategoryRef, allow_none=True, metadata={"description": "its main product category"})
+
+
+class AlternativeOut(BrandSummary):
+    """A better-graded brand of another company group (issue 13, point 6)."""
+
+    reason = fields.String(required=True, metadata={"example": "A- vs C in apparel, knitwear",
+                                                    "description": "why it is suggested, in words"})
+    shared_category = fields.Nested(CategoryRef, allow_none=True, required=True,
+                                    metadata={"description": "the product category it has in common with the scanned brand"})
 
 
 class ProductOut(ma.Schema):
     gtin = fields.String(required=True)
     name = fields.String(required=True)
     source = fields.String(required=True)
+    category = fields.Nested(CategoryRef, allow_none=True, metadata={"description": "its product category, when known"})
 
 
 class BarcodeRef(ma.Schema):
@@ -67,7 +83,7 @@ class BarcodeOut(ma.Schema):
     brand = fields.Nested(BrandSummary, allow_none=True, required=True)
     company = fields.Nested(CompanyRef, required=True)
     rating = fields.Nested(RatingOut, allow_none=True, required=True)
-    alternatives = fields.List(fields.Nested(BrandSummary), required=True)
+    alternatives = fields.List(fields.Nested(AlternativeOut), required=True)
 
 
 class BrandQuery(ma.Schema):
@@ -133,7 +149,7 @@ class ScorecardOut(ma.Schema):
     breakdown = fields.List(fields.Nested(CategoryBreakdown), required=True)
     history = fields.List(fields.Nested(HistoryItem), required=True)
     reply = fields.Nested(ReplyOut, allow_none=True, required=True)
-    alternatives = fields.List(fields.Nested(BrandSummary), required=True)
+    alternatives = fields.List(fields.Nested(AlternativeOut), required=True)
 
 
 class CompanyOut(ma.Schema):
