@@ -31,6 +31,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "AUTH_FAILURE_LIMIT": env.get("AUTH_FAILURE_LIMIT", "20 per minute"),
         "RATE_LIMIT_DEFAULT": env.get("RATE_LIMIT_DEFAULT", "600 per minute;20 per second"),
         "RATE_LIMITS_ENABLED": env.get("RATE_LIMITS_ENABLED", "true").lower() != "false",
+        "RATING_REQUEST_LIMIT": env.get("RATING_REQUEST_LIMIT", "10 per minute;100 per day"),  # POST /v1/rating-requests
     }
 
 

@@ -7,7 +7,7 @@ upstream product database (when configured) -> not found.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from sqlmodel import Session, select
 
@@ -19,6 +19,8 @@ from ratings.db import transaction
 from ratings.errors import Conflict, NotFound
 from ratings.models import Brand, CatalogChange, Company, Gs1Prefix, Industry, Product, PublishedRating
 from ratings.publishing import current_grades, current_rating, grade_rank
+from ratings.rating_requests import request_link
+from ratings.upstream import UpstreamProduct
 from ratings.search import match_brand
 
 ALTERNATIVES = 3
@@ -30,12 +32,14 @@ class BarcodeMatch:
     match: str  # product | gs1_prefix | upstream
     product: Optional[Product]
     brand: Optional[Brand]
-    company: Company
+    company: Optional[Company]  # None only for an upstream product whose brand we do not know
     rating: Optional[PublishedRating]
+    upstream: Optional[UpstreamProduct] = None  # what upstream said of a product we could not store
 
 
-# An upstream resolver takes (session, barcode) and returns a Product it stored, or None.
-UpstreamResolver = Callable[[Session, Barcode], Optional[Product]]
+# An upstream resolver takes (session, barcode) and returns a Product it stored, what upstream said of a product
+# whose brand we do not know (an UpstreamProduct: shown, not stored), or None.
+UpstreamResolver = Callable[[Session, Barcode], Union[Product, UpstreamProduct, None]]
 
 
 def lookup_barcode(session: Session, *, code: str, upstream: UpstreamResolver | None = None) -> BarcodeMatch:
@@ -49,9 +53,12 @@ def lookup_barcode(session: Session, *, code: str, upstream: UpstreamResolver | 
         return BarcodeMatch(barcode, "gs1_prefix", None, None, company, current_rating(session, company.id))
     if upstream is not None:
         product = upstream(session, barcode)
+        if isinstance(product, UpstreamProduct):  # a name we can show, of a brand nobody rated yet
+            return BarcodeMatch(barcode, "upstream", None, None, None, None, upstream=product)
         if product is not None:
             return _product_match(session, barcode, product, "upstream")
-    raise NotFound(f"No product or brand is known for barcode {barcode.gtin}.", code="barcode_not_found")
+    raise NotFound(f"No product or brand is known for barcode {barcode.gtin}.", code="barcode_not_found",
+                   extra={"rating_request": request_link(gtin=barcode.gtin)})
 
 
 def longest_prefix(session: Session, barcode: Barcode) -> Gs1Prefix | None:

@@ -15,6 +15,7 @@ from ratings.errors import Invalid
 from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
 from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import current_grades, current_rating, rating_history, withdrawals
+from ratings.rating_requests import request_link
 from ratings.search import BrandIndex
 
 
@@ -77,25 +78,34 @@ def _alternatives(session: Session, industry_id: int | None, rating, company_id:
 def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any]:
     found: BarcodeMatch = lookup_barcode(session, code=code, upstream=upstream)
     brand = found.brand
-    if brand is None:  # matched by company prefix: suggest within the industry of its first brand
+    if brand is None and found.company is not None:  # matched by company prefix: suggest within its first brand's industry
         brand_for_industry = session.exec(select(Brand).where(Brand.company_id == found.company.id).order_by(Brand.id)).first()
     else:
         brand_for_industry = brand
+    if found.product is not None:
+        product = {
+            "gtin": found.product.gtin, "name": found.product.name, "source": found.product.source,
+            "category": categories.ref(categories.get(_industry_slug(session, brand), found.product.category)),
+        }
+    elif found.upstream is not None:  # what upstream knows of a product whose brand we do not know
+        product = {"gtin": found.upstream.gtin, "name": found.upstream.name, "source": "upstream", "category": None,
+                   "brand_names": list(found.upstream.brands)}
+    else:
+        product = None
     return {
         "barcode": {"input": found.barcode.input, "gtin": found.barcode.gtin},
         "match": found.match,
         "status": _status(found.rating),
-        "product": None if found.product is None else {
-            "gtin": found.product.gtin, "name": found.product.name, "source": found.product.source,
-            "category": categories.ref(categories.get(_industry_slug(session, brand), found.product.category)),
-        },
+        "product": product,
         "brand": None if brand is None else brand_summary(brand, found.company, found.rating, _industry_slug(session, brand)),
-        "company": company_ref(found.company),
+        "company": None if found.company is None else company_ref(found.company),
         "rating": rating_dict(found.rating),
         "alternatives": _alternatives(
-            session, brand_for_industry.industry_id if brand_for_industry else None, found.rating, found.company.id,
+            session, brand_for_industry.industry_id if brand_for_industry else None, found.rating,
+            found.company.id if found.company is not None else None,
             brand=brand, category=found.product.category if found.product is not None else None,
         ),
+        "rating_request": request_link(gtin=found.barcode.gtin) if found.rating is None else None,
     }
 
 
@@ -147,6 +157,7 @@ def scorecard(session: Session, *, slug: str) -> dict[str, Any]:
         ],
         "reply": _accepted_reply(session, rating),
         "alternatives": _alternatives(session, brand.industry_id, rating, company.id, brand=brand, category=brand.category),
+        "rating_request": request_link(brand=brand.slug) if rating is None else None,
     }
 
 
@@ -204,6 +215,7 @@ def company_profile(session: Session, *, slug: str) -> dict[str, Any]:
         "status": _status(rating),
         "rating": rating_dict(rating),
         "brands": [brand_summary(b, company, rating, slugs.get(b.industry_id)) for b in brands],
+        "rating_request": request_link(company=company.slug) if rating is None else None,
     }
 
 

@@ -1,5 +1,6 @@
 """GET /v1/barcodes/{code}: what a phone shows after a scan."""
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -7,9 +8,14 @@ from api.errors import ErrorSchema
 
 from api import database
 from api.caching import public_cached
+from api.public.rating_request_schemas import RatingRequestLink
 from api.public.schemas import BarcodeOut
 from api.upstream_lookup import upstream_resolver
 from ratings.public import barcode_view
+
+class BarcodeNotFoundError(ErrorSchema):
+    rating_request = ma.fields.Nested(RatingRequestLink, required=True)
+
 
 blp = Blueprint("barcodes", __name__, url_prefix="/v1/barcodes", description="Barcode lookups")
 
@@ -19,7 +25,8 @@ class Barcode(MethodView):
     @public_cached
     @blp.response(200, BarcodeOut)
     @blp.alt_response(400, schema=ErrorSchema, description="Malformed barcode (`invalid_barcode`, with the reason)")
-    @blp.alt_response(404, schema=ErrorSchema, description="No product or brand is known (`barcode_not_found`)")
+    @blp.alt_response(404, schema=BarcodeNotFoundError,
+                      description="No product or brand is known (`barcode_not_found`), with how to request a rating")
     @blp.alt_response(422, schema=ErrorSchema, description="A restricted-circulation code (`restricted_barcode`)")
     def get(self, code):
         """Look up a GTIN-8, UPC-A, EAN-13 or GTIN-14 (spaces and hyphens allowed)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from api.public.rating_request_schemas import RatingRequestLink
+
 
 class MethodologyRef(ma.Schema):
     id = fields.String(required=True)
@@ -68,6 +70,7 @@ class ProductOut(ma.Schema):
     name = fields.String(required=True)
     source = fields.String(required=True)
     category = fields.Nested(CategoryRef, allow_none=True, metadata={"description": "its product category, when known"})
+    brand_names = fields.List(fields.String(), metadata={"description": "upstream's brand text, for a brand we do not know"})
 
 
 class BarcodeRef(ma.Schema):
@@ -81,9 +84,12 @@ class BarcodeOut(ma.Schema):
     status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]))
     product = fields.Nested(ProductOut, allow_none=True, required=True)
     brand = fields.Nested(BrandSummary, allow_none=True, required=True)
-    company = fields.Nested(CompanyRef, required=True)
+    company = fields.Nested(CompanyRef, allow_none=True, required=True,
+                            metadata={"description": "null only for an upstream product of a brand we do not know"})
     rating = fields.Nested(RatingOut, allow_none=True, required=True)
     alternatives = fields.List(fields.Nested(AlternativeOut), required=True)
+    rating_request = fields.Nested(RatingRequestLink, allow_none=True,
+                                   metadata={"description": "how to ask for a rating, when there is none"})
 
 
 class BrandQuery(ma.Schema):
@@ -150,6 +156,8 @@ class ScorecardOut(ma.Schema):
     history = fields.List(fields.Nested(HistoryItem), required=True)
     reply = fields.Nested(ReplyOut, allow_none=True, required=True)
     alternatives = fields.List(fields.Nested(AlternativeOut), required=True)
+    rating_request = fields.Nested(RatingRequestLink, allow_none=True,
+                                   metadata={"description": "how to ask for a rating, when there is none"})
 
 
 class CompanyOut(ma.Schema):
@@ -161,6 +169,8 @@ class CompanyOut(ma.Schema):
     status = fields.String(required=True)
     rating = fields.Nested(RatingOut, allow_none=True, required=True)
     brands = fields.List(fields.Nested(BrandSummary), required=True)
+    rating_request = fields.Nested(RatingRequestLink, allow_none=True,
+                                   metadata={"description": "how to ask for a rating, when there is none"})
 
 
 class IndustryOut(ma.Schema):
