@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
 from ratings import catalog, categories, datafiles
 from ratings.errors import Invalid
 from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
-from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
+from ratings.models import Answer, Assessment, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import current_grades, current_rating, rating_history, withdrawals
 from ratings.rating_requests import request_link
 from ratings.search import BrandIndex
@@ -32,6 +33,17 @@ def rating_dict(rating: PublishedRating | None) -> dict[str, Any] | None:
         "stages": rating.stages,
         "methodology": {"id": rating.methodology_id, "version": rating.methodology_version},
         "published_at": rating.published_at,
+        **_research_dates(rating),  # issue 13 point 5: cycle_year, evidence_cutoff
+    }
+
+
+def _research_dates(rating: PublishedRating) -> dict[str, Any]:
+    """The cycle and the research cut-off of the assessment a rating was published from."""
+    session = object_session(rating)
+    assessment = session.get(Assessment, rating.assessment_id) if session is not None else None
+    return {
+        "cycle_year": assessment.cycle_year if assessment else None,
+        "evidence_cutoff": assessment.evidence_cutoff if assessment else None,
     }
 
 

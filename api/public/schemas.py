@@ -32,6 +32,8 @@ class RatingOut(ma.Schema):
     stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True)
     methodology = fields.Nested(MethodologyRef, required=True)
     published_at = fields.DateTime(required=True)
+    cycle_year = fields.Integer(allow_none=True, metadata={"description": "the research cycle", "example": 2026})
+    evidence_cutoff = fields.Date(allow_none=True, metadata={"description": "research done: no later evidence was considered"})
 
 
 class CompanyRef(ma.Schema):
@@ -139,6 +141,8 @@ class HistoryItem(ma.Schema):
     scale = fields.String(required=True)
     methodology = fields.Nested(MethodologyRef, required=True)
     published_at = fields.DateTime(required=True)
+    cycle_year = fields.Integer(allow_none=True, metadata={"description": "the research cycle", "example": 2026})
+    evidence_cutoff = fields.Date(allow_none=True, metadata={"description": "research done: no later evidence was considered"})
     withdrawn = fields.Boolean(required=True)
     withdrawn_reason = fields.String(allow_none=True)
 

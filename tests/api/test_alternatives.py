@@ -39,7 +39,13 @@ def check(body):
             assert alternative["reason"].endswith(", " + alternative["shared_category"]["name"].lower())
 
 
-def test_every_demo_product_gets_better_alternatives_of_other_companies_with_a_reason(demo_client):
+@pytest.fixture
+def unlimited(demo_url, make_app):
+    return make_app(demo_url, RATE_LIMITS_ENABLED=False).test_client()  # these tests ask many questions at once
+
+
+def test_every_demo_product_gets_better_alternatives_of_other_companies_with_a_reason(unlimited):
+    demo_client = unlimited
     seen = 0
     for product in DEMO["products"][::3]:
         body = demo_client.get(f"/v1/barcodes/{product['gtin']}").get_json()
@@ -48,7 +54,8 @@ def test_every_demo_product_gets_better_alternatives_of_other_companies_with_a_r
     assert seen > 10
 
 
-def test_every_demo_scorecard_gets_better_alternatives_of_other_companies(demo_client):
+def test_every_demo_scorecard_gets_better_alternatives_of_other_companies(unlimited):
+    demo_client = unlimited
     for brand in DEMO["brands"]:
         check(demo_client.get(f"/v1/brands/{brand['slug']}").get_json())
 
@@ -109,3 +116,14 @@ def test_within_a_grade_the_brand_that_makes_the_scanned_category_comes_first(sh
     assert [a["slug"] for a in body["alternatives"][:2]] == ["fernhollow", "solewright"]
     assert body["alternatives"][1]["shared_category"] is None
     assert body["alternatives"][1]["reason"] == f"A- vs {body['rating']['grade']} in apparel"
+
+
+def test_ratings_show_cycle_year_research_cut_off_and_publication_date_history_newest_first(demo_client):
+    card = demo_client.get("/v1/brands/lumenhart").get_json()
+    rating = card["rating"]
+    assert (rating["cycle_year"], rating["evidence_cutoff"]) == (2026, "2026-01-19")
+    assert rating["published_at"].startswith("2026-04-10T16:02:30")
+    assert [h["cycle_year"] for h in card["history"]] == [2026, 2025, 2024]
+    assert all(h["evidence_cutoff"] and h["published_at"] for h in card["history"])
+    scanned = demo_client.get(f"/v1/barcodes/{DEMO['products'][0]['gtin']}").get_json()["rating"]
+    assert scanned["cycle_year"] == 2026 and scanned["evidence_cutoff"]
