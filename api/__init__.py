@@ -7,7 +7,8 @@ from typing import Any, Mapping
 from flask import Flask, jsonify, request
 
 from api import database
-from api.config import finalize, settings_from_env
+from api.config import ConfigError, finalize, settings_from_env
+from api.console import init_console
 from api.errors import register_error_handlers
 from api.errors import RatingsApi
 from api.hardening import harden
@@ -45,17 +46,40 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api = RatingsApi(app)  # one per app: an Api object remembers the single app it is bound to
     register_error_handlers(app)
     _register_blueprints(api)
+    init_console(app)  # after the API's blueprints: it exempts them from CSRF
     _refuse_unmigrated_database(app)
+    if app.config["RATINGS_ENV"] == "production":
+        _refuse_demo_users(app)
     return app
+
+
+def _refuse_demo_users(app: Flask) -> None:
+    """Production never runs with the demo logins (their passwords are in the README)."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
+    from ratings.demo import demo_users_present
+
+    try:
+        with Session(database.engine()) as session:
+            present = demo_users_present(session)
+    except SQLAlchemyError:  # unreachable or not migrated yet: the readiness gate answers for that
+        return
+    if present:
+        raise ConfigError(
+            "Refusing to start in production: this database holds the demo console logins "
+            f"({', '.join(present)}), whose passwords are published. Production must not run on the demo data: "
+            "use a database where `ratings demo load` never ran."
+        )
 
 
 def _register_blueprints(api: RatingsApi) -> None:
     from api import health
-    from api.manage import assessments, catalog, imports, portal
+    from api.manage import assessments, catalog, imports, portal, replies
     from api.public import barcodes, brands, companies, export, industries, methodologies
 
     public = (health.blp, barcodes.blp, brands.blp, companies.blp, industries.blp, methodologies.blp, export.blp)
-    manage = (catalog.blp, assessments.blp, portal.blp, imports.blp)
+    manage = (catalog.blp, assessments.blp, portal.blp, replies.blp, imports.blp)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in (*public, *manage):
         api.register_blueprint(blueprint)

@@ -80,6 +80,10 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)  # analyst | reviewer | company | admin
     company_id: Optional[int] = Field(default=None, foreign_key="company.id")
     created_at: datetime = _created()
+    # Console login (ratings/users.py). The argon2 hash never leaves: excluded from dumps, so audit rows lack it.
+    password_hash: Optional[str] = Field(default=None, max_length=255, exclude=True, repr=False)
+    # Bumped whenever the password changes; console sessions carry it and die when it moves (logout everywhere).
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ApiToken(SQLModel, table=True):

@@ -8,8 +8,9 @@ from api import database
 from api.auth import current_user, roles
 from api.manage import error_docs
 from api.manage.concurrency import etag, expected_version
+from api.manage.list_schemas import AssessmentPage, AssessmentQuery
 from api.manage.schemas import AnswersReplace, AssessmentCreate, AssessmentOut, ReturnBody, WithdrawBody
-from ratings import assessments, publishing
+from ratings import assessments, publishing, queues
 from ratings.db import transaction
 
 blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Assessments and publishing")
@@ -26,6 +27,14 @@ def respond(session, assessment, status=200):
 
 @blp.route("/assessments")
 class Assessments(MethodView):
+    @roles("analyst", "reviewer")
+    @blp.arguments(AssessmentQuery, location="query", as_kwargs=True)
+    @blp.response(200, AssessmentPage)
+    @error_docs(blp, "an analyst or reviewer", (404, "Unknown company"), (422, "Invalid query parameters"))
+    def get(self, **query):
+        """Assessments, most recently changed first, filtered by status, company and authorship (`author=me`)."""
+        return queues.list_assessments(database.session(), viewer=current_user(), **query)
+
     @roles("analyst")
     @blp.arguments(AssessmentCreate)
     @blp.response(201, AssessmentOut)
