@@ -161,7 +161,7 @@ def users_revoke(email: str, database_url: str) -> None:
 @database_option
 def users_set_password(email: str, database_url: str) -> None:
     """Set a user's console password, read from standard input (one line); ends their console sessions."""
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     if stdin.isatty():
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     else:
