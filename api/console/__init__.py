@@ -43,7 +43,8 @@ def init_console(app: Flask) -> None:
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
     app.config.setdefault("WTF_CSRF_SSL_STRICT", app.config.get("SESSION_COOKIE_SECURE", False))
-    app.config.setdefault("SESSION_COOKIE_PATH", bp.url_prefix)  # browsers send the cookie to the console only
+    if not app.config.get("SESSION_COOKIE_PATH"):  # Flask's default is None (= "/")
+        app.config["SESSION_COOKIE_PATH"] = bp.url_prefix  # browsers send the cookie to the console only
     app.session_interface = ConsoleSessions()
     app.register_blueprint(bp)
     login_manager.init_app(app)

@@ -20,6 +20,7 @@ ROUTES = [
     ("POST", "/v1/companies/tidewren-apparel-co/gs1-prefixes", {"prefix": "9638"}, {"analyst"}),
     ("PUT", "/v1/companies/tidewren-apparel-co/sourcing", {"records": []}, {"analyst"}),
     ("POST", "/v1/assessments", {"company": "tidewren-apparel-co"}, {"analyst"}),
+    ("GET", "/v1/assessments", None, {"analyst", "reviewer"}),
     ("GET", "/v1/assessments/1", None, {"analyst", "reviewer"}),
     ("PUT", "/v1/assessments/1/answers", {"answers": []}, {"analyst"}),
     ("GET", "/v1/assessments/1/preview", None, {"analyst", "reviewer"}),
@@ -29,6 +30,7 @@ ROUTES = [
     ("POST", "/v1/ratings/1/withdraw", {"reason": "Test"}, {"admin"}),
     ("GET", "/v1/portal/scorecard", None, {"company"}),
     ("POST", "/v1/portal/replies", {"rating": 1, "text": "Hello"}, {"company"}),
+    ("GET", "/v1/replies?status=pending", None, {"reviewer"}),
     ("POST", "/v1/replies/1/accept", None, {"reviewer"}),
     ("POST", "/v1/imports", {"industries": [{"slug": "toys", "name": "Toys"}]}, {"analyst"}),
 ]
