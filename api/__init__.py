@@ -61,7 +61,7 @@ def _refuse_demo_users(app: Flask) -> None:
     from ratings.demo import demo_users_present
 
     try:
-        with Session(database.engine()) as session:
+        with Session(app.extensions["ratings_engine"]) as session:
             present = demo_users_present(session)
     except SQLAlchemyError:  # unreachable or not migrated yet: the readiness gate answers for that
         return

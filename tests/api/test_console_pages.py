@@ -181,3 +181,10 @@ def test_production_refuses_to_start_while_demo_logins_exist(world, make_app):
         pytest.skip("production refuses SQLite before it looks at users")
     with pytest.raises(ConfigError, match="demo console logins"):
         make_app(world.url, **production)
+
+
+def test_production_starts_on_a_database_without_demo_logins(database_url, make_app):
+    if database_url.startswith("sqlite"):
+        pytest.skip("production refuses SQLite")
+    app = make_app(database_url, RATINGS_ENV="production", SECRET_KEY="s" * 40, CACHE_REDIS_URL="redis://127.0.0.1:1/0")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
