@@ -13,7 +13,7 @@ from ratings import catalog, datafiles
 from ratings.assessments import company_sourcing
 from ratings.errors import Forbidden
 from ratings.models import Assessment, Brand, Company, Gs1Prefix, Industry, Product, User
-from ratings.publishing import rating_history, withdrawals
+from ratings.publishing import current_rating, rating_history, withdrawals
 
 PRODUCTS_SHOWN = 100
 
@@ -78,6 +78,7 @@ def sourcing_by_stage(session: Session, company: Company, methodology_id: str) -
 def _history(session: Session, company: Company) -> list[dict[str, Any]]:
     history = rating_history(session, company.id)
     withdrawn = withdrawals(session, [r.id for r in history])
+    current = current_rating(session, company.id)
     cycles = dict(session.exec(
         select(Assessment.id, Assessment.cycle_year).where(Assessment.id.in_([r.assessment_id for r in history] or [-1]))
     ).all())
@@ -85,6 +86,7 @@ def _history(session: Session, company: Company) -> list[dict[str, Any]]:
         {"id": r.id, "grade": r.grade, "score": round(r.score, 1), "scale": r.scale, "published_at": r.published_at,
          "methodology": {"id": r.methodology_id, "version": r.methodology_version},
          "cycle_year": cycles.get(r.assessment_id),
+         "status": "withdrawn" if r.id in withdrawn else "current" if current and r.id == current.id else "superseded",
          "withdrawn": None if r.id not in withdrawn else {"at": withdrawn[r.id].withdrawn_at, "reason": withdrawn[r.id].reason}}
         for r in history
     ]
