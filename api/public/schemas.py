@@ -120,9 +120,13 @@ class BrandPage(ma.Schema):
 
 
 class EvidenceOut(ma.Schema):
-    url = fields.String(required=True, metadata={"description": "where the evidence can be read"})
-    source_type = fields.String(required=True, metadata={"description": "`public`, `company` or `third_party`"})
-    note = fields.String(allow_none=True, metadata={"description": "what to look for there; absent when none"})
+    url = fields.String(allow_none=True, metadata={"description": "the source's address; null for confidential evidence"})
+    source_type = fields.String(required=True, metadata={"description": "public | company | third_party"})
+    visibility = fields.String(required=True, metadata={"description": "public (shown with its URL) or confidential "
+                                                        "(a company-provided document: type and date only)"})
+    label = fields.String(allow_none=True, metadata={"description": "'company-provided document' for confidential evidence"})
+    date = fields.String(allow_none=True, metadata={"description": "publication or access date, YYYY-MM-DD"})
+    note = fields.String(allow_none=True, metadata={"description": "null for confidential evidence"})
 
 
 ANSWER_VALUE = {"description": "the answer: a choice option (string), a percentage 0 to 100 (number), "
