@@ -18,7 +18,7 @@ import threading
 import time
 
 import psycopg
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -40,6 +40,13 @@ class VersionFeed:
         self._pid: int | None = None  # the process the listener runs in (a fork needs its own)
         self._lock = threading.Lock()
         self._ready = threading.Event()
+        self._closed = False
+        # The listener's connection lives as long as the engine: disposing the engine (app teardown, tests) ends it.
+        event.listen(engine, "engine_disposed", self.close)
+
+    def close(self, *_args) -> None:
+        """Stop listening (within POLL_SECONDS) and close the listener's connection."""
+        self._closed = True
 
     def current(self) -> int | None:
         """The newest committed catalog version known to this process; None while none ever was (database down)."""
@@ -75,7 +82,7 @@ class VersionFeed:
     # PostgreSQL
 
     def _ensure_listener(self) -> None:
-        if self._pid == os.getpid():
+        if self._pid == os.getpid() or self._closed:
             return
         with self._lock:
             if self._pid == os.getpid():
@@ -86,12 +93,12 @@ class VersionFeed:
 
     def _listen_forever(self) -> None:
         pid, backoff = os.getpid(), 0.5
-        while self._pid == pid:
+        while self._pid == pid and not self._closed:
             try:
                 with psycopg.connect(self._target, autocommit=True, connect_timeout=2) as connection:
                     connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     backoff = 0.5
-                    while self._pid == pid:
+                    while self._pid == pid and not self._closed:
                         self._version = connection.execute(_QUERY).fetchone()[0]
                         self._ready.set()
                         for _ in connection.notifies(timeout=POLL_SECONDS, stop_after=1):
