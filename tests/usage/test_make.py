@@ -16,6 +16,6 @@ from tests.usage.servers import ROOT, default_environment
 def test_make_run_passes_the_port_and_host_to_ratings_serve(arguments, expected):
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    plan = subprocess.run(["make", "--dry-run", "--always-make", "run", *arguments], cwd=ROOT, env=default_environment(),
+    plan = subprocess.run(["make", "--no-print-directory", "--dry-run", "--always-make", "run", *arguments], cwd=ROOT, env=default_environment(),
                           capture_output=True, text=True, check=True).stdout
     assert plan.strip().splitlines()[-1].endswith(expected)
