@@ -6,16 +6,14 @@ next request to each instance serves the new state, including answers it had cac
 """
 
 import json
-import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.api.test_gunicorn import ROOT, free_port, wait_until_up
+from tests.api.test_gunicorn import ROOT, gunicorn_hosts
 from tests.support import eventually
 
 RATINGS = str(Path(sys.executable).with_name("ratings"))
@@ -33,25 +31,9 @@ def two_hosts_on(request, tmp_path):
         url, extra = f"sqlite:///{tmp_path / 'ratings.db'}", {}
         subprocess.run([RATINGS, "db", "upgrade", "--database-url", url], check=True, capture_output=True)
         subprocess.run([RATINGS, "demo", "load", "--database-url", url], check=True, capture_output=True)
-    prefix = f"cli-{uuid.uuid4().hex[:8]}:"
-    hosts, processes = [], []
-    for name in ("a", "b"):
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "CACHE_KEY_PREFIX": prefix, "BIND": f"127.0.0.1:{port}",
-               "WEB_CONCURRENCY": "2", "EXPORT_DIR": str(tmp_path / name), "ACCESS_LOG": str(tmp_path / f"{name}.log"),
-               "RATE_LIMITS_ENABLED": "false", **extra}
-        env.pop("CACHE_REDIS_URL", None) if not extra else None
-        processes.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-                                          cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        hosts.append(f"http://127.0.0.1:{port}")
-    try:
-        for host in hosts:
-            wait_until_up(host)
+    settings = {"DATABASE_URL": url, "RATE_LIMITS_ENABLED": "false", **extra}
+    with gunicorn_hosts(tmp_path, settings, workers=2) as hosts:
         yield url, hosts
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
 
 
 def seen_by(host):

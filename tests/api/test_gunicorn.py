@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,15 +23,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def two_hosts(postgres_demo_url, redis_url, tmp_path):
+@contextmanager
+def gunicorn_hosts(tmp_path, settings: dict, workers: int = 1, names=("a", "b")):
+    """Gunicorn instances (think: hosts) on the same settings, each with its own port, export folder and log."""
     prefix = f"gunicorn-{uuid.uuid4().hex[:8]}:"
     hosts, processes = [], []
-    for name in ("a", "b"):
+    for name in names:
         port = free_port()
-        env = {**os.environ, "DATABASE_URL": postgres_demo_url, "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": prefix,
-               "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "EXPORT_DIR": str(tmp_path / name),
-               "ACCESS_LOG": str(tmp_path / f"{name}.log")}
+        env = {**os.environ, "CACHE_KEY_PREFIX": prefix, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
+               "EXPORT_DIR": str(tmp_path / name), "ACCESS_LOG": str(tmp_path / f"{name}.log"), **settings}
+        if "CACHE_REDIS_URL" not in settings:
+            env.pop("CACHE_REDIS_URL", None)
         processes.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
                                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         hosts.append(f"http://127.0.0.1:{port}")
@@ -42,6 +45,12 @@ def two_hosts(postgres_demo_url, redis_url, tmp_path):
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
+
+
+@pytest.fixture
+def two_hosts(postgres_demo_url, redis_url, tmp_path):
+    with gunicorn_hosts(tmp_path, {"DATABASE_URL": postgres_demo_url, "CACHE_REDIS_URL": redis_url}) as hosts:
+        yield hosts
 
 
 def wait_until_up(host: str) -> None:
