@@ -108,6 +108,12 @@ def _ranked_brands(session: Session, industry_id: int) -> list[tuple]:
     return ranked
 
 
+def warm_rankings(session: Session) -> None:
+    """Rank every industry's brands now (a fresh worker before its first request), not on the first lookups."""
+    for industry_id in session.exec(select(Industry.id)).all():
+        _ranked_brands(session, industry_id)
+
+
 def industry_of(session: Session, brand: Brand | None) -> Industry | None:
     return session.get(Industry, brand.industry_id) if brand and brand.industry_id else None
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from ratings import catalog, datafiles
 from ratings.errors import Invalid
-from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
+from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode, warm_rankings
 from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import current_grades, current_rating, rating_history, withdrawals
 from ratings.search import BrandIndex
@@ -88,6 +88,11 @@ def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any
             session, brand_for_industry.industry_id if brand_for_industry else None, found.rating, found.company.id
         ),
     }
+
+
+def warm_read_models(session: Session) -> None:
+    """What the first lookups of a fresh process would otherwise build (api/workers.py calls it after a fork)."""
+    warm_rankings(session)
 
 
 def grade_max_rank(grade: str | None) -> int | None:

@@ -44,6 +44,13 @@ class VersionFeed:
         # The listener's connection lives as long as the engine: disposing the engine (app teardown, tests) ends it.
         event.listen(engine, "engine_disposed", self.close)
 
+    def after_fork(self) -> None:
+        """In a forked child (a gunicorn worker of a preloaded app): nothing of the parent's is this process's,
+        neither its connections nor its version (read when it was loaded, maybe long ago). The next
+        `current()` starts this process's listener and waits for its first version."""
+        self._version, self._pid, self._closed = None, None, False  # disposing the engine in the child closed it
+        self._local, self._lock, self._ready = threading.local(), threading.Lock(), threading.Event()
+
     def close(self, *_args) -> None:
         """Stop listening (within POLL_SECONDS) and close the listener's connection."""
         self._closed = True
