@@ -12,7 +12,10 @@ from sqlmodel import Session, select
 
 from ratings import catalog, datafiles
 from ratings.errors import Invalid
-from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode, warm_rankings
+from ratings import read_model
+from ratings.barcodes import parse_barcode
+from ratings.lookup import BarcodeMatch, industry_of, lookup_barcode
+from ratings.read_model import brand_summary, company_ref
 from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import current_grades, current_rating, rating_history, withdrawals
 from ratings.search import BrandIndex
@@ -34,22 +37,6 @@ def rating_dict(rating: PublishedRating | None) -> dict[str, Any] | None:
     }
 
 
-def company_ref(company: Company) -> dict[str, Any]:
-    return {"slug": company.slug, "name": company.name, "country": company.country}
-
-
-def brand_summary(brand: Brand, company: Company, rating: PublishedRating | None, industry: str | None) -> dict[str, Any]:
-    return {
-        "slug": brand.slug,
-        "name": brand.name,
-        "aliases": brand.aliases,
-        "industry": industry,
-        "company": company_ref(company),
-        "grade": rating.grade if rating else None,
-        "score": round(rating.score, 1) if rating else None,
-    }
-
-
 def _status(rating) -> str:
     return "rated" if rating is not None else "not_rated"
 
@@ -60,14 +47,30 @@ def _industry_slug(session: Session, brand: Brand) -> str | None:
 
 
 def _alternatives(session: Session, industry_id: int | None, rating, company_id: int) -> list[dict[str, Any]]:
-    slugs = {i.id: i.slug for i in session.exec(select(Industry))}
-    return [
-        brand_summary(brand, company, alt, slugs.get(brand.industry_id))
-        for brand, company, alt in alternatives(session, industry_id=industry_id, than=rating, exclude_company=company_id)
-    ]
+    return read_model.snapshot(session).alternatives(session, industry_id=industry_id, than=rating, exclude_company=company_id)
 
 
 def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any]:
+    barcode = parse_barcode(code)
+    model = read_model.snapshot(session)
+    known = read_model.product_row(session, barcode.gtin)
+    if known is None:  # a GS1 prefix, upstream, or nothing: the general path
+        return _barcode_view(session, code=code, upstream=upstream)
+    product, brand, company = known  # the common case from the read model: two queries in all
+    rating = model.rating_of(company.id)
+    return {
+        "barcode": {"input": barcode.input, "gtin": barcode.gtin},
+        "match": "product",
+        "status": _status(rating),
+        "product": product,
+        "brand": brand_summary(brand, company, rating, model.industries.get(brand.industry_id)),
+        "company": company_ref(company),
+        "rating": rating_dict(rating),
+        "alternatives": model.alternatives(session, industry_id=brand.industry_id, than=rating, exclude_company=company.id),
+    }
+
+
+def _barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any]:
     found: BarcodeMatch = lookup_barcode(session, code=code, upstream=upstream)
     brand = found.brand
     if brand is None:  # matched by company prefix: suggest within the industry of its first brand
@@ -92,7 +95,7 @@ def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any
 
 def warm_read_models(session: Session) -> None:
     """What the first lookups of a fresh process would otherwise build (api/workers.py calls it after a fork)."""
-    warm_rankings(session)
+    read_model.warm(session)
 
 
 def grade_max_rank(grade: str | None) -> int | None:
