@@ -40,9 +40,8 @@ def warm(app: object) -> None:
         return
     from api import database
     from api.catalog_version import current_version
-    from api.public.brands import brand_index
+    from api.read_models import brand_index, lookup_model
     from ratings.db import database_ready
-    from ratings.public import warm_read_models
 
     try:
         with app.app_context():
@@ -53,7 +52,7 @@ def warm(app: object) -> None:
             app.extensions["ratings_schema_checked"]["ready"] = True
             current_version()
             brand_index()
-            warm_read_models(database.session())
+            lookup_model().warm(database.session())
     except Exception:
         log.warning("worker warm-up failed; serving cold", exc_info=True)
 

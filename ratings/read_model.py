@@ -1,13 +1,13 @@
-"""The lookup read model: what every barcode answer shares, kept per process and catalog version.
+"""The lookup read model: what every barcode answer shares, built once per catalog version.
 
 A lookup answer is the product's own row (product, brand, company: one query) plus things many
 answers share: the company's current rating, industry slugs, and the better brands of the industry.
-Those are held here, per database and per newest catalog change, so a cache miss costs two small
-queries (the newest change, the product row) instead of nine. Every write that can change them (a
-company, brand, rating, withdrawal, industry) appends to the catalog change log in its own transaction
-(ratings/changes.py), so an unchanged newest change means unchanged contents, and the first request
-after any change builds the next snapshot. A publication that moves an industry's ranking rewrites no
-brand: the alternatives are composed per request from the industry's ranked list, built on first use.
+A LookupModel holds those; like the search index (ratings/search.py), it is built from the database
+and kept by the caller for as long as the catalog version does not change (api/read_models.py), so
+a cache miss costs one query instead of nine. Every write that can change what it holds (a company,
+brand, rating, withdrawal, industry) moves the catalog version. A publication that moves an industry's
+ranking rewrites no brand: alternatives are composed per request from the industry's ranked list,
+built on first use (or by `warm`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ratings.models import Brand, CatalogChange, Company, Industry, Product, PublishedRating
+from ratings.models import Brand, Company, Industry, Product, PublishedRating
 from ratings.publishing import current_grades, grade_rank
 
 ALTERNATIVES = 3
@@ -44,12 +44,20 @@ def brand_summary(brand, company, rating, industry: str | None) -> dict[str, Any
 
 
 @dataclass
-class Snapshot:
-    version: tuple
+class LookupModel:
     industries: dict[int, str]  # id -> slug
     ratings: dict[int, Any]  # company id -> its current rating (current_grades row with RATING_COLUMNS)
     _ranked: dict[int, list[tuple]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, session: Session) -> "LookupModel":
+        return cls({i.id: i.slug for i in session.exec(select(Industry))}, current_grades(session, extra=RATING_COLUMNS))
+
+    def warm(self, session: Session) -> None:
+        """Rank every industry now (a fresh worker, before its first request), not on the first lookups."""
+        for industry_id in self.industries:
+            self.ranked(session, industry_id)
 
     def rating_of(self, company_id: int):
         return self.ratings.get(company_id)
@@ -116,6 +124,14 @@ def _brand_and_company(row) -> tuple[_Named, _Named]:
             _Named(row.company_id, row.company_slug, row.company_name, country=row.company_country))
 
 
+def brands_and_companies(session: Session, brand_ids: list[int]) -> dict[int, tuple[_Named, _Named]]:
+    """brand id -> (brand, its company) in one query."""
+    if not brand_ids:
+        return {}
+    rows = session.exec(select(*_BRAND_COLUMNS).join(Company, Company.id == Brand.company_id).where(Brand.id.in_(brand_ids)))
+    return {row.id: _brand_and_company(row) for row in rows}
+
+
 def product_row(session: Session, gtin: str):
     """(product gtin, name, source, brand and company columns) of a known product in one query, or None."""
     row = session.exec(select(Product.gtin.label("product_gtin"), Product.name.label("product_name"),
@@ -128,28 +144,3 @@ def product_row(session: Session, gtin: str):
     return {"gtin": row.product_gtin, "name": row.product_name, "source": row.product_source}, brand, company
 
 
-_SNAPSHOTS: dict[str, Snapshot] = {}  # database URL -> its newest snapshot in this process
-_BUILDING = threading.Lock()
-
-
-def snapshot(session: Session) -> Snapshot:
-    """The read model at the database's newest catalog change, built when that change is new to this process."""
-    # The newest change's id and time: an id alone could repeat in another database of the same URL (tests).
-    version = tuple(session.exec(select(CatalogChange.id, CatalogChange.at).order_by(CatalogChange.id.desc()).limit(1)).first() or ())
-    database = session.get_bind().url.render_as_string(hide_password=True)
-    held = _SNAPSHOTS.get(database)
-    if held is not None and held.version == version:
-        return held
-    with _BUILDING:
-        held = _SNAPSHOTS.get(database)
-        if held is None or held.version != version:
-            held = _SNAPSHOTS[database] = Snapshot(
-                version, {i.id: i.slug for i in session.exec(select(Industry))}, current_grades(session, extra=RATING_COLUMNS))
-    return held
-
-
-def warm(session: Session) -> None:
-    """Build the snapshot and every industry's ranking now (a fresh worker, before its first request)."""
-    model = snapshot(session)
-    for industry_id in model.industries:
-        model.ranked(session, industry_id)
