@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from ratings.models import Brand, Company, Industry, Product, PublishedRating
@@ -132,15 +133,17 @@ def brands_and_companies(session: Session, brand_ids: list[int]) -> dict[int, tu
     return {row.id: _brand_and_company(row) for row in rows}
 
 
+# Built once: constructing the statement took about as long as PostgreSQL took to answer it.
+_PRODUCT_ROW = (select(Product.gtin.label("product_gtin"), Product.name.label("product_name"),
+                       Product.source.label("product_source"), *_BRAND_COLUMNS)
+                .join(Brand, Brand.id == Product.brand_id).join(Company, Company.id == Brand.company_id)
+                .where(Product.gtin == bindparam("gtin")))
+
+
 def product_row(session: Session, gtin: str):
-    """(product gtin, name, source, brand and company columns) of a known product in one query, or None."""
-    row = session.exec(select(Product.gtin.label("product_gtin"), Product.name.label("product_name"),
-                              Product.source.label("product_source"), *_BRAND_COLUMNS)
-                       .join(Brand, Brand.id == Product.brand_id).join(Company, Company.id == Brand.company_id)
-                       .where(Product.gtin == gtin)).first()
+    """(product, brand, company) of a known product in one query, or None."""
+    row = session.exec(_PRODUCT_ROW, params={"gtin": gtin}).first()
     if row is None:
         return None
     brand, company = _brand_and_company(row)
     return {"gtin": row.product_gtin, "name": row.product_name, "source": row.product_source}, brand, company
-
-
