@@ -50,8 +50,10 @@ _recent_forks: list[float] = []
 
 
 def when_ready(server):
-    # After the preload import, before the first fork: move everything imported into the permanent generation,
-    # so no worker's GC ever walks it (nor dirties its pages, which stay shared with the master).
+    # After the preload import, before the first fork: build the read models the workers will inherit
+    # (api/workers.py), then move everything into the permanent generation, so no worker's GC ever walks
+    # it (nor dirties its pages, which stay shared with the master).
+    _project(server.app.wsgi(), "warm_master")
     gc.collect()
     gc.freeze()
 
@@ -74,13 +76,13 @@ def post_fork(server, worker):
 def post_worker_init(worker):
     # Then, with the worker's own signal handlers in place: start its catalog version feed (a thread, which
     # must not run in the master) and warm what its first requests need, before it accepts.
-    _project(worker.wsgi, "warm")
+    _project(worker.wsgi, "warm", worker.notify)
 
 
-def _project(app, step: str) -> None:
+def _project(app, step: str, *args) -> None:
     """A step of api/workers.py for the project's app; nothing for any other app (bench/ceiling.py), and
     without importing the project into it."""
     if "api" in sys.modules:
         from api import workers
 
-        getattr(workers, step)(app)
+        getattr(workers, step)(app, *args)

@@ -28,6 +28,14 @@ def lookup_model() -> LookupModel:
     return _per_version("lookup_model", LookupModel.build)
 
 
+def build_all(session: Session, version: int) -> None:
+    """Both read models at `version`, held as requests hold them (a gunicorn master builds them before forking)."""
+    current_app.extensions["brand_index"] = (version, BrandIndex.build(session))
+    model = LookupModel.build(session)
+    model.warm(session)
+    current_app.extensions["lookup_model"] = (version, model)
+
+
 def _per_version(name: str, build: Callable[[Session], T]) -> T:
     current = current_version()
     held = current_app.extensions.get(name)

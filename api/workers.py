@@ -20,6 +20,29 @@ from flask import Flask
 log = logging.getLogger(__name__)
 
 
+def warm_master(app: object) -> None:
+    """In the master, before the first fork (when_ready): build the read models at the catalog version of now,
+    starting no thread, then close every connection used. Workers forked while the catalog stays at that
+    version inherit them ready, in pages they share with the master (gc.freeze() follows); a worker forked
+    after a change rebuilds them in its own warm-up."""
+    if not _ours(app):
+        return
+    from api import database
+    from api.read_models import build_all
+    from ratings.db import database_ready
+
+    engine = app.extensions["ratings_engine"]
+    try:
+        with app.app_context():
+            version = app.extensions["catalog_version_feed"].read_now()
+            if version is not None and database_ready(engine)[0]:
+                build_all(database.session(), version)
+    except Exception:
+        log.warning("master warm-up failed; each worker builds its own read models", exc_info=True)
+    finally:
+        engine.dispose()  # no connection of the master's reaches a worker (this also stops the master's feed)
+
+
 def after_fork(app: object) -> None:
     """Right after the fork (post_fork): make the worker's app its own; no I/O. Anything that is not this
     project's app is left alone (bench/ceiling.py runs under the same gunicorn.conf.py)."""
@@ -31,10 +54,10 @@ def after_fork(app: object) -> None:
     app.extensions["catalog_version_feed"].after_fork()  # after dispose: disposing the engine stops the feed
 
 
-def warm(app: object) -> None:
+def warm(app: object, heartbeat=lambda: None) -> None:
     """Before the first request (post_worker_init: the worker's signal handlers are in place, so a TERM during
     the warm-up stops it): the version feed's listener and first version, the schema check, the search index
-    and the alternatives' rankings. A database that is down or unmigrated leaves the worker cold, serving the
+    and the lookup read model (inherited from the master when the version has not moved since). A database that is down or unmigrated leaves the worker cold, serving the
     503s it would serve anyway."""
     if not _ours(app):
         return
@@ -50,9 +73,9 @@ def warm(app: object) -> None:
                 log.warning("worker not warmed: %s", reason)
                 return
             app.extensions["ratings_schema_checked"]["ready"] = True
-            current_version()
-            brand_index()
-            lookup_model().warm(database.session())
+            for step in (current_version, brand_index, lambda: lookup_model().warm(database.session())):
+                step()
+                heartbeat()  # tell the master this worker is alive: a large catalog takes a while
     except Exception:
         log.warning("worker warm-up failed; serving cold", exc_info=True)
 

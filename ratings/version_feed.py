@@ -65,6 +65,15 @@ class VersionFeed:
             self.refresh()
         return self._version
 
+    def read_now(self) -> int | None:
+        """The version in the database now, on a pooled connection, starting nothing (a gunicorn master's
+        warm-up, before it forks: no thread and no per-thread connection of its may reach a worker)."""
+        try:
+            with self._engine.connect() as connection:
+                return connection.execute(text(_QUERY)).scalar_one()
+        except SQLAlchemyError:
+            return None
+
     def refresh(self) -> None:
         """Read the version now (after this process's own write), on a pooled connection."""
         if not self._sqlite:
