@@ -32,6 +32,7 @@ def rating_dict(rating: PublishedRating | None) -> dict[str, Any] | None:
         "stages": rating.stages,
         "methodology": {"id": rating.methodology_id, "version": rating.methodology_version},
         "published_at": rating.published_at,
+        "inputs_hash": rating.inputs_hash,
     }
 
 

@@ -21,6 +21,7 @@ from api import config
 from ratings import assessments, backup, datafiles, demo, imports, migrations, users
 from ratings.db import absolute_database_url, database_ready, make_engine, transaction
 from ratings.errors import DomainError
+from ratings.inputs_pack import is_inputs_pack, pack_inputs
 
 database_option = click.option(
     "--database-url",
@@ -212,24 +213,44 @@ def methodology_check(path: str) -> None:
 
 @main.command("score")
 @click.option("--methodology", "methodology_path", required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--answers", "answers_path", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--answers", "answers_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="an answers file, or a rating's inputs pack (GET /v1/ratings/{id}/inputs)")
 def score_command(methodology_path: str, answers_path: str) -> None:
-    """Recompute a grade offline: print the engine's result for an answers file as JSON."""
+    """Recompute a grade offline: print the engine's result for an answers file as JSON. Given an inputs
+    pack, also check the result against the published rating it names (exit 1 when it differs)."""
     try:
         method = _load_methodology(Path(methodology_path))
         document = json.loads(_read_text(Path(answers_path)))
-        answers, sourcing = parse_answers_document(document, method)
+        pack = is_inputs_pack(document)
+        answers, sourcing = parse_answers_document(pack_inputs(document) if pack else document, method)
+        risk = datafiles.risk_list_for(document["risk_list"].get("edition") if pack else None)
     except MethodologyError as error:
         raise click.ClickException(str(error)) from None
     except json.JSONDecodeError as error:
         raise click.ClickException(f"{answers_path} is not valid JSON: {error}") from None
+    except (DomainError, KeyError, AttributeError, TypeError) as error:
+        raise click.ClickException(f"{answers_path}: {getattr(error, 'message', None) or 'not an inputs pack'}") from None
     except InputError as error:
         _exit_with_bad_entries(answers_path, [assessments.problem_dict(p) for p in error.problems])
     hidden = assessments.na_where_undisclosed(method, answers, sourcing)
     if hidden:
         _exit_with_bad_entries(answers_path, hidden)
-    result = score(method, answers, sourcing, datafiles.risk_list())
+    result = score(method, answers, sourcing, risk)
     click.echo(json.dumps(result_to_dict(result), indent=2, ensure_ascii=False))
+    if pack:
+        _check_against_published(document["rating"], result)
+
+
+def _check_against_published(published: dict, result) -> None:
+    """Say on stderr whether the recomputed result is the published one, field by field."""
+    recomputed = {"score": result.score, "grade": result.grade, "scale": result.scale, "inputs_hash": result.inputs_hash}
+    differ = [f"{key}: published {published.get(key)!r}, recomputed {value!r}"
+              for key, value in recomputed.items() if published.get(key) != value]
+    if differ:
+        click.echo(f"Rating {published.get('id')} is NOT reproduced: " + "; ".join(differ), err=True)
+        sys.exit(1)
+    click.echo(f"Rating {published.get('id')} reproduced: score {result.score}, grade {result.grade}, "
+               f"scale {result.scale} and inputs hash {result.inputs_hash} match.", err=True)
 
 
 def _exit_with_bad_entries(path: str, problems: list[dict]) -> None:
