@@ -305,6 +305,7 @@ def describe(session: Session, assessment: Assessment) -> dict[str, Any]:
             .where(AssessmentAuthor.assessment_id == assessment.id).order_by(AssessmentAuthor.id)).all())
         if assessment.id is not None else [],
         "sourcing": assessment.sourcing_snapshot,
+        "risk_list_edition": assessment.risk_list_edition,
         "review_comment": assessment.review_comment,
         "version": assessment.version,
         "rating": rating,

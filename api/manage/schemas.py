@@ -351,15 +351,23 @@ PROPOSAL_KINDS = ("brand_owner", "gs1_prefix", "withdrawal")
 PROPOSAL_STATUSES = ("pending", "approved", "rejected")
 
 
+class ProposalChange(ma.Schema):
+    """What a proposal changes; which keys are present depends on its kind."""
+    brand = fields.String(metadata={"description": "brand_owner: the brand's slug"})
+    from_company = fields.String(metadata={"description": "brand_owner: the current owner's slug"})
+    to_company = fields.String(metadata={"description": "brand_owner: the proposed owner's slug"})
+    company = fields.String(metadata={"description": "gs1_prefix: the company's slug; withdrawal: the rated company's slug"})
+    prefix = fields.String(metadata={"description": "gs1_prefix: the prefix (digits of the 13-digit form)"})
+    rating = fields.Integer(metadata={"description": "withdrawal: the id of the rating"})
+
+
 class ProposalOut(ma.Schema):
     id = fields.Integer(required=True, metadata={"description": "proposal id"})
     kind = fields.String(required=True, validate=validate.OneOf(PROPOSAL_KINDS),
                          metadata={"description": "`brand_owner`, `gs1_prefix` or `withdrawal`"})
     status = fields.String(required=True, validate=validate.OneOf(PROPOSAL_STATUSES),
                            metadata={"description": "`pending`, `approved` or `rejected`"})
-    change = fields.Dict(keys=fields.String(), required=True,
-                         metadata={"description": "what takes effect on approval (brand and new owner, prefix and company, "
-                                                  "or rating withdrawn)"})
+    change = fields.Nested(ProposalChange, required=True, metadata={"description": "what takes effect on approval"})
     reason = fields.String(allow_none=True, required=True, metadata={"description": "why it is proposed (withdrawals)"})
     proposed_by = fields.String(allow_none=True, required=True, metadata={"description": "e-mail of the proposer"})
     proposed_at = fields.DateTime(required=True, metadata={"description": "when it was proposed (UTC)"})
