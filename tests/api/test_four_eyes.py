@@ -235,13 +235,17 @@ def test_drafts_created_by_an_api_import_carry_the_importing_user_who_cannot_pub
     assert (refused.status_code, refused.get_json()["code"]) == (403, "four_eyes")
 
 
-def test_the_cli_import_of_answers_needs_an_actor_who_becomes_the_author(world, tmp_path):
+def test_the_cli_import_needs_an_actor_who_becomes_the_author(world, tmp_path):
     world.company("Nordvik & Co", "nordvik-co")
     path = tmp_path / "answers.json"
     path.write_text(json.dumps({"assessments": [{"company": "nordvik-co", "cycle_year": 2026, "answers": half_marks()[:3]}]}))
     runner = CliRunner()
     missing = runner.invoke(main, ["import", str(path), "--database-url", world.url])
     assert missing.exit_code == 1 and "--actor EMAIL" in missing.output and len(missing.output.strip().splitlines()) == 1
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps({"companies": [{"slug": "fjell", "name": "Fjell"}]}))
+    anonymous = runner.invoke(main, ["import", str(catalog), "--database-url", world.url])  # proposals need a proposer too
+    assert anonymous.exit_code == 1 and "--actor EMAIL" in anonymous.output
     unknown = runner.invoke(main, ["import", str(path), "--actor", "nobody@example.org", "--database-url", world.url])
     assert unknown.exit_code == 1 and "nobody@example.org" in unknown.output and "Traceback" not in unknown.output
     assert len(unknown.output.strip().splitlines()) == 1

@@ -115,7 +115,7 @@ def test_the_cli_imports_a_file_and_reports_bad_rows(database_url, tmp_path):
     assert "products: 20 created" in result.output
     bad = tmp_path / "products.csv"
     bad.write_text("gtin,name,brand\n" + gtin(900) + ",Ok,nordvik\n" + "4006381333932,Bad,nordvik\n")
-    result = CliRunner().invoke(main, ["import", str(bad), "--database-url", database_url])
+    result = CliRunner().invoke(main, ["import", str(bad), "--actor", "importer@example.org", "--database-url", database_url])
     assert result.exit_code == 1
     assert "line 3: gtin:" in result.output
 
