@@ -15,8 +15,6 @@ from ratings.models import AuditEvent, Brand, CatalogChange, Gs1Prefix, Proposal
 from ratings_cli import main
 from tests.api.test_workflow_story import auth, make_people
 
-pytestmark = pytest.mark.filterwarnings("ignore:Flask-Caching:UserWarning")  # NullCache, on purpose
-
 STAGES = ("raw_materials", "inputs", "final_manufacturing")
 DISCLOSED = [{"stage": s, "good": "Wool", "country": "NO"} for s in STAGES]
 HIDDEN_RAW = [{"stage": "raw_materials", "disclosed": False}] + DISCLOSED[1:]
@@ -52,9 +50,8 @@ class World:
         with self.session() as session, transaction(session):
             for email, role in (("reviewer2@example.org", "reviewer"), ("admin2@example.org", "admin")):
                 _, self.tokens[email.split("@")[0]] = users.create_user(session, email=email, role=role)
-        # No response cache: these tests read public views before and after a change, and invalidation is the
-        # change log's job (tested with the caches), not this file's.
-        self.client = app_factory(CACHE_TYPE="NullCache").test_client()
+        # The normal response cache: public views read before and after a change move with the catalog version.
+        self.client = app_factory().test_client()
 
     def session(self):
         self._engine = getattr(self, "_engine", None) or make_engine(self.url)
