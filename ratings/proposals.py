@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ratings import audit, catalog, publishing
+from ratings import audit, catalog, publishing, rules
 from ratings.errors import Conflict, Forbidden, Invalid, NotFound
 from ratings.models import Brand, Company, Gs1Prefix, Proposal, User
 from ratings.types import utcnow
@@ -62,9 +62,8 @@ def propose_withdrawal(session: Session, rating_id: int, *, reason: str, actor: 
     """An admin asks for a rating to be withdrawn; a reviewer or a second admin approves."""
     rating = publishing.get_rating(session, rating_id)
     publishing.refuse_if_withdrawn(session, rating_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid("Say why the rating is withdrawn.", code="invalid_reason", errors={"reason": ["Give a reason."]})
+    rules.require(rules.text(reason), field="reason", code="invalid_reason", label="The reason")
+    reason = reason.strip()
     company = session.get(Company, rating.company_id)
     return _propose(session, "withdrawal", str(rating_id), {"rating": rating_id, "company": company.slug}, actor,
                     reason=reason)
@@ -112,9 +111,8 @@ def approve(session: Session, proposal_id: int, *, actor: User | None) -> Propos
 
 
 def reject(session: Session, proposal_id: int, *, actor: User | None, reason: str) -> Proposal:
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid("Say why the proposal is rejected.", code="invalid_reason", errors={"reason": ["Give a reason."]})
+    rules.require(rules.text(reason), field="reason", code="invalid_reason", label="The reason")
+    reason = reason.strip()
     proposal = _decidable(session, proposal_id, actor)
     before = audit.snapshot(proposal)
     _decide(proposal, "rejected", actor, reason)

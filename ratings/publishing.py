@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, select
 from scoring.engine import result_to_dict
 
-from ratings import audit, datafiles
+from ratings import audit, datafiles, rules
 from ratings.assessments import (
     _require_version, author_ids, get_assessment, refuse_na_where_undisclosed, risk_list_edition, score_assessment,
     sourcing_of, stored_answers,
@@ -68,6 +68,7 @@ def withdraw(session: Session, rating_id: int, *, reason: str, actor: User | Non
     """Take a rating out of public lookups; it stays in the history with the reason. This applies a withdrawal
     at once: people propose one (`ratings.proposals.propose_withdrawal`) and a second person approves it."""
     rating = get_rating(session, rating_id)
+    rules.require(rules.text(reason), field="reason", code="invalid_reason", label="The reason")
     refuse_if_withdrawn(session, rating_id)
     withdrawal = RatingWithdrawal(rating_id=rating_id, reason=reason.strip(), withdrawn_by_id=actor.id if actor else None)
     session.add(withdrawal)

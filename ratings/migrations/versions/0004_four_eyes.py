@@ -1,7 +1,7 @@
 """publication integrity: four eyes (assessment authors, frozen sourcing, proposals, dated brand ownership)
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01 21:09:59.699088
 """
 from typing import Sequence, Union
@@ -12,8 +12,8 @@ import sqlmodel
 import ratings.types
 from sqlalchemy.dialects import postgresql
 
-revision: str = '0003'
-down_revision: Union[str, None] = '0002'
+revision: str = '0004'
+down_revision: Union[str, None] = '0003'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
