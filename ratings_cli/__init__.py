@@ -115,16 +115,22 @@ def demo_load(database_url: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--kind", type=click.Choice(sorted(imports.CSV_COLUMNS)), default=None,
               help="What a CSV file holds (default: its name, e.g. products.csv). JSON files say it themselves.")
+@click.option("--actor", "actor_email", default=None, metavar="EMAIL",
+              help="The importing user (required): the author of the drafts it writes, who may then not publish "
+                   "them, and the proposer of owner and prefix changes, which a second person approves.")
 @database_option
-def import_command(path: str, kind: str | None, database_url: str) -> None:
+def import_command(path: str, kind: str | None, actor_email: str | None, database_url: str) -> None:
     """Import companies, brands, products, GS1 prefixes, sourcing or answers (all or nothing)."""
     file = Path(path)
+    if not actor_email:  # a one-line error like every other, not click's usage text
+        raise click.ClickException(f"Say who imports {file.name} with --actor EMAIL (a user of this database).")
     with _domain_errors():
         rows = _read_import(file, kind)
         with _session(database_url) as session, transaction(session), tqdm(
             total=2 * len(rows), unit="row", desc=f"Importing {file.name}", disable=len(rows) < 10_000
         ) as bar:
-            report = imports.run_import(session, rows, progress=bar.update)
+            actor = users.get_user(session, email=actor_email)
+            report = imports.run_import(session, rows, actor=actor, progress=bar.update)
     for section, outcomes in report.as_dict().items():
         click.echo(f"{section}: " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())))
 

@@ -165,6 +165,9 @@ class HistoryItem(ma.Schema):
     published_at = fields.DateTime(required=True, metadata={"description": "when it was published (UTC)"})
     withdrawn = fields.Boolean(required=True, metadata={"description": "withdrawn ratings stay in the history"})
     withdrawn_reason = fields.String(allow_none=True, metadata={"description": "why it was withdrawn; null if not"})
+    company = fields.Nested(CompanyRef, metadata={"description": "the owner the brand carried this rating under"})
+    owned_from = fields.DateTime(allow_none=True, metadata={"description": "since when that owner held the brand (null: always)"})
+    owned_to = fields.DateTime(allow_none=True, metadata={"description": "until when (null: the current owner)"})
 
 
 class ReplyOut(ma.Schema):
