@@ -5,7 +5,6 @@ Publishing lives in `ratings.publishing`; this module keeps drafts and the workf
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from typing import Any
 
@@ -183,19 +182,10 @@ def _freeze_sourcing(session: Session, assessment: Assessment) -> None:
         {"stage": r.stage, "good": r.good, "country": r.country, "disclosed": r.disclosed}
         for r in company_sourcing(session, assessment.company_id)
     ]
-    assessment.risk_list_edition = risk_list_edition()
+    assessment.risk_list_edition = datafiles.risk_list_edition()
 
 
 @lru_cache(maxsize=None)
-def risk_list_edition() -> str:
-    """The edition(s) of the shipped risk list, from its files' `edition` column (e.g. "dol-2022")."""
-    editions: set[str] = set()
-    for path in sorted((datafiles.DATA_DIR / "risk").glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            editions.update(row["edition"].strip() for row in csv.DictReader(handle) if (row.get("edition") or "").strip())
-    return "dol-" + "+".join(sorted(editions)) if editions else "unknown"
-
-
 def preview(session: Session, assessment_id: int) -> Result:
     """The result of an assessment as it stands: a draft on the company's live sourcing, a submitted or
     published one on the sourcing frozen at submission (what the reviewer publishes)."""
@@ -208,7 +198,7 @@ def score_assessment(session: Session, assessment: Assessment) -> Result:
         methodology_of(assessment),
         stored_answers(session, assessment.id),
         sourcing_of(session, assessment),
-        datafiles.risk_list(),
+        datafiles.risk_list_for(assessment.risk_list_edition),  # the edition frozen with its sourcing
     )
 
 

@@ -32,7 +32,7 @@ def inputs_pack(session: Session, *, rating_id: int) -> dict[str, Any]:
     methodology_file = datafiles.methodology_file(rating.methodology_id, rating.methodology_version)
     return {
         "format": FORMAT,
-        "rating": {"id": rating.id, "grade": rating.grade, "score": rating.score, "scale": rating.scale,
+        "rating": {"id": rating.id, "grade": rating.grade, "score": round(rating.score, 1), "scale": rating.scale,
                    "inputs_hash": rating.inputs_hash, "published_at": rating.published_at},
         "methodology": {"id": rating.methodology_id, "version": rating.methodology_version,
                         "file": f"/v1/methodologies/{rating.methodology_id}/{rating.methodology_version}/file",
@@ -55,7 +55,8 @@ def _evidence(stored: dict[str, Any]) -> dict[str, Any]:
     """A public item as stored (its URL, type, note and date); a confidential one as its placeholder."""
     visibility = stored.get("visibility") or default_visibility(stored.get("source_type"))
     if visibility == "public":
-        return {key: stored.get(key) for key in ("url", "source_type", "note", "date") if stored.get(key) is not None}
+        shown = {key: stored.get(key) for key in ("url", "source_type", "note", "date") if stored.get(key) is not None}
+        return {**shown, "visibility": "public"}  # said always: a company's own document may be public too
     evidence = Evidence(stored.get("url"), stored.get("source_type"), stored.get("note"), visibility="confidential")
     placeholder = {"source_type": evidence.source_type, "visibility": "confidential", "date": stored.get("date"),
                    "digest": evidence_digest(evidence)}

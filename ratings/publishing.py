@@ -10,7 +10,7 @@ from scoring.engine import result_to_dict
 
 from ratings import audit, datafiles, rules
 from ratings.assessments import (
-    _require_version, author_ids, get_assessment, refuse_na_where_undisclosed, risk_list_edition, score_assessment,
+    _require_version, author_ids, get_assessment, refuse_na_where_undisclosed, score_assessment,
     sourcing_of, stored_answers,
 )
 from ratings.errors import Conflict, Forbidden, NotFound
@@ -53,7 +53,7 @@ def publish(session: Session, assessment_id: int, *, reviewer: User | None,
         inputs_hash=result.inputs_hash,
         published_by_id=reviewer.id if reviewer else None,
         sourcing=sourcing,
-        risk_list_edition=assessment.risk_list_edition or risk_list_edition(),
+        risk_list_edition=assessment.risk_list_edition or datafiles.risk_list_edition(),
     )
     before = audit.snapshot(assessment)
     assessment.status = "published"

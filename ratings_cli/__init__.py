@@ -242,21 +242,22 @@ def score_command(methodology_path: str, answers_path: str) -> None:
     if hidden:
         _exit_with_bad_entries(answers_path, hidden)
     result = score(method, answers, sourcing, risk)
-    click.echo(json.dumps(result_to_dict(result), indent=2, ensure_ascii=False))
+    shown = result_to_dict(result)
+    click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
     if pack:
-        _check_against_published(document["rating"], result)
+        _check_against_published(document["rating"], shown)
 
 
-def _check_against_published(published: dict, result) -> None:
+def _check_against_published(published: dict, result: dict) -> None:
     """Say on stderr whether the recomputed result is the published one, field by field."""
-    recomputed = {"score": result.score, "grade": result.grade, "scale": result.scale, "inputs_hash": result.inputs_hash}
+    recomputed = {key: result[key] for key in ("score", "grade", "scale", "inputs_hash")}
     differ = [f"{key}: published {published.get(key)!r}, recomputed {value!r}"
               for key, value in recomputed.items() if published.get(key) != value]
     if differ:
         click.echo(f"Rating {published.get('id')} is NOT reproduced: " + "; ".join(differ), err=True)
         sys.exit(1)
-    click.echo(f"Rating {published.get('id')} reproduced: score {result.score}, grade {result.grade}, "
-               f"scale {result.scale} and inputs hash {result.inputs_hash} match.", err=True)
+    click.echo(f"Rating {published.get('id')} reproduced: score {result['score']}, grade {result['grade']}, "
+               f"scale {result['scale']} and inputs hash {result['inputs_hash']} match.", err=True)
 
 
 def _exit_with_bad_entries(path: str, problems: list[dict]) -> None:

@@ -9,7 +9,7 @@ from api.openapi import example
 from scoring.methodology import methodology_to_dict
 
 from api.caching import public_cached
-from api.public.schemas import NOT_MODIFIED, MethodologyOut
+from api.public.schemas import NOT_MODIFIED, MethodologyFileOut, MethodologyOut
 from ratings import datafiles
 
 blp = Blueprint("methodologies", __name__, url_prefix="/v1/methodologies", description="Methodologies")
@@ -30,8 +30,8 @@ class Methodology(MethodView):
 class MethodologyFile(MethodView):
     @public_cached
     @blp.alt_response(304, description=NOT_MODIFIED)
-    @blp.response(200, description="the methodology file, byte for byte (its sha256 is in the inputs pack)",
-                  content_type="application/json")
+    @blp.response(200, MethodologyFileOut, example=example("methodology_file"), description="the methodology file, byte for byte (its sha256 is in the "
+                                                       "inputs pack)")
     @blp.alt_response(404, schema=ErrorSchema, description="No file of that version is shipped")
     def get(self, methodology_id, version):
         """The exact file a methodology version was published from, for `ratings score --methodology`."""

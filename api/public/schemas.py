@@ -271,12 +271,22 @@ class MethodologyOut(ma.Schema):
     grades = fields.Raw(required=True, metadata=GRADE_BANDS)
 
 
+class MethodologyFileOut(ma.Schema):
+    """The methodology file as shipped (data/methodologies/), byte for byte; docs/methodology.md describes it."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # the whole file: categories, indicators, grade bands, ...
+
+    id = fields.String(required=True, metadata={"description": "methodology id", "example": DEFAULT_METHODOLOGY})
+    version = fields.String(required=True, metadata={"description": "methodology version", "example": "2026.1"})
+
+
 # GET /v1/ratings/{id}/inputs: the inputs pack (ratings/inputs_pack.py).
 
 class PackRating(ma.Schema):
     id = fields.Integer(required=True, metadata={"description": "rating id"})
     grade = grade(required=True)
-    score = fields.Float(required=True, metadata={"description": "the overall score, unrounded, as stored"})
+    score = score(f"overall score: {SCORE}", required=True)
     scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
     inputs_hash = fields.String(required=True, metadata={"description": "sha256 of the canonical inputs (hash form below)"})
     published_at = fields.DateTime(required=True, metadata={"description": "when a reviewer published it (UTC)"})
@@ -307,7 +317,8 @@ class PackEvidence(ma.Schema):
                                 metadata={"description": "who published the source"})
     note = fields.String(metadata={"description": "public evidence: the analyst's public note"})
     date = fields.String(metadata={"description": "publication or access date, YYYY-MM-DD", "format": "date"})
-    visibility = fields.String(metadata={"description": "`confidential` on a placeholder (absent: public)"})
+    visibility = fields.String(required=True, validate=validate.OneOf(["public", "confidential"]),
+                               metadata={"description": "`public` (URL and note shown) or `confidential` (a placeholder)"})
     digest = fields.String(metadata={"description": "confidential evidence: sha256 of its URL and note, which is "
                                                     "what enters the inputs hash"})
 
@@ -315,7 +326,7 @@ class PackEvidence(ma.Schema):
 class PackAnswer(ma.Schema):
     indicator = fields.String(required=True, metadata={"description": "indicator id"})
     stage = fields.String(allow_none=True, required=True, metadata={"description": "stage id; null when unstaged"})
-    value = fields.Raw(required=True, metadata={"description": "a choice option, a percent 0..100, or `na`"})
+    value = fields.Raw(required=True, metadata=ANSWER_VALUE)
     evidence = fields.List(fields.Nested(PackEvidence), metadata={"description": "sources, when any"})
 
 

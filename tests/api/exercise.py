@@ -65,6 +65,11 @@ def exercise(client, tokens: dict[str, str]) -> list[tuple[str, str, object]]:
     call("GET", "/v1/industries/nope", 404)
     call("GET", "/v1/methodologies/f2w-2026", 200)
     call("GET", "/v1/methodologies/nope", 404)
+    call("GET", "/v1/methodologies/f2w-2026/2026.1/file", 200)
+    call("GET", "/v1/methodologies/f2w-2026/1999.1/file", 404)
+    rating = call("GET", "/v1/brands/brindlecourt", 200).get_json()["rating"]["id"]
+    call("GET", f"/v1/ratings/{rating}/inputs", 200)
+    call("GET", "/v1/ratings/999999/inputs", 404)
     call("GET", "/healthz", 200)
     call("GET", "/readyz", 200)
     version = int(call("GET", "/v1/export", 200, headers={"Accept-Encoding": "identity"}).headers["X-Catalog-Version"])
