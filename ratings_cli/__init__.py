@@ -311,6 +311,7 @@ def _domain_errors():
         rows = (error.errors or {}).get("rows")
         for row in rows or []:
             click.echo(f"  {row['where']}: {row['field']}: {row['reason']}", err=True)
-        if error.errors and not rows:
-            click.echo(f"  {error.errors}", err=True)
+        for field, reasons in (error.errors or {}).items():
+            if field != "rows" and isinstance(reasons, list):  # field problems; other details are in the message
+                click.echo(f"  {field}: {'; '.join(map(str, reasons))}", err=True)
         sys.exit(1)

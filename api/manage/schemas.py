@@ -324,7 +324,9 @@ class ImportOut(ma.Schema):
     rows = fields.Integer(required=True, metadata={"description": "rows read"})
     counts = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
                          required=True, metadata={"description": "section (companies, brands, products...) -> outcome "
-                                                                 "(created, updated, unchanged) -> rows"})
+                                                                 "(created, updated, unchanged, or proposed: a brand's new "
+                                                                 "owner or a graded company's prefix, waiting for approval) "
+                                                                 "-> rows"})
 
 
 # GET /v1/portal/scorecard (ratings.portal.scorecard).
