@@ -7,7 +7,8 @@ from marshmallow import fields, validate
 from werkzeug.http import http_date
 
 from api.public.schemas import (
-    ANSWER_VALUE, SCALES, SCORE, CategoryBreakdown, CategoryScore, CompanyOut, MethodologyRef, StageScore, grade, score,
+    ANSWER_VALUE, SCALES, SCORE, CategoryBreakdown, CategoryScore, CompanyOut, MethodologyRef, SourcingRecordOut, StageScore,
+    grade, score,
 )
 from api.errors import PRECONDITION_REQUIRED
 from ratings import rules
@@ -122,13 +123,6 @@ class SourcingRecordIn(Strict):
 
 class SourcingReplace(Strict):
     records = fields.List(fields.Nested(SourcingRecordIn), required=True, validate=validate.Length(max=500))
-
-
-class SourcingRecordOut(ma.Schema):
-    stage = fields.String(required=True, metadata={"description": "stage id"})
-    good = fields.String(allow_none=True, metadata={"description": "what is sourced at that stage"})
-    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 where it is sourced"})
-    disclosed = fields.Boolean(metadata={"description": "false records that the company does not disclose this stage"})
 
 
 class SourcingOut(ma.Schema):

@@ -330,11 +330,11 @@ class PackAnswer(ma.Schema):
     evidence = fields.List(fields.Nested(PackEvidence), metadata={"description": "sources, when any"})
 
 
-class PackSourcing(ma.Schema):
-    stage = fields.String(required=True, metadata={"description": "supply-chain stage id"})
-    good = fields.String(allow_none=True, metadata={"description": "the good sourced"})
-    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 country"})
-    disclosed = fields.Boolean(required=True, metadata={"description": "false: the company does not disclose this stage"})
+class SourcingRecordOut(ma.Schema):
+    stage = fields.String(required=True, metadata={"description": "stage id"})
+    good = fields.String(allow_none=True, metadata={"description": "what is sourced at that stage"})
+    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 where it is sourced"})
+    disclosed = fields.Boolean(required=True, metadata={"description": "false records that the company does not disclose this stage"})
 
 
 class InputsPackOut(ma.Schema):
@@ -344,7 +344,7 @@ class InputsPackOut(ma.Schema):
     risk_list = fields.Nested(PackRiskList, required=True, metadata={"description": "the risk list that decided the scale"})
     hash = fields.Nested(PackHash, required=True, metadata={"description": "how `inputs_hash` is computed"})
     answers = fields.List(fields.Nested(PackAnswer), required=True, metadata={"description": "every answer given"})
-    sourcing = fields.List(fields.Nested(PackSourcing), required=True,
+    sourcing = fields.List(fields.Nested(SourcingRecordOut), required=True,
                            metadata={"description": "the company's sourcing, frozen when the assessment was submitted"})
 
 
