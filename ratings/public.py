@@ -15,10 +15,10 @@ from ratings import catalog, datafiles
 from ratings.errors import Invalid
 from ratings import read_model
 from ratings.barcodes import parse_barcode
-from ratings.lookup import BarcodeMatch, industry_of, lookup_barcode
+from ratings.lookup import FUZZY_UPSTREAM, BarcodeMatch, industry_of, lookup_barcode
 from ratings.read_model import LookupModel, brand_summary, company_ref
 from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
-from ratings.publishing import current_grades, current_rating, rating_history, withdrawals
+from ratings.publishing import brand_history, current_grades, current_rating, withdrawals
 from ratings.search import BrandIndex
 
 
@@ -35,6 +35,7 @@ def rating_dict(rating: PublishedRating | None) -> dict[str, Any] | None:
         "stages": rating.stages,
         "methodology": {"id": rating.methodology_id, "version": rating.methodology_version},
         "published_at": rating.published_at,
+        "inputs_hash": rating.inputs_hash,
     }
 
 
@@ -54,7 +55,8 @@ def barcode_view(session: Session, *, code: str, model: LookupModel, upstream=No
     if known is None:  # a GS1 prefix, upstream, or nothing: the general path
         return _barcode_view(session, code=code, model=model, upstream=upstream)
     product, brand, company = known  # the common case: one query, the rest from the read model
-    rating = model.rating_of(company.id)
+    # A fuzzy upstream match is a guess until an analyst confirms it: it shows no grade (ratings/lookup.py).
+    rating = None if product["source"] == FUZZY_UPSTREAM else model.rating_of(company.id)
     return {
         "barcode": {"input": barcode.input, "gtin": barcode.gtin},
         "match": "product",
@@ -118,8 +120,8 @@ def scorecard(session: Session, *, slug: str, model: LookupModel) -> dict[str, A
     brand = catalog.get_brand(session, slug)
     company = session.get(Company, brand.company_id)
     rating = current_rating(session, company.id)
-    history = rating_history(session, company.id)
-    withdrawn = withdrawals(session, [r.id for r in history])
+    carried = brand_history(session, brand)  # with the ratings it carried under earlier owners
+    withdrawn = withdrawals(session, [r.id for r, *_ in carried])
     return {
         "brand": brand_summary(brand, company, rating, _industry_slug(session, brand)),
         "status": _status(rating),
@@ -130,8 +132,9 @@ def scorecard(session: Session, *, slug: str, model: LookupModel) -> dict[str, A
                 **rating_dict(r),
                 "withdrawn": r.id in withdrawn,
                 "withdrawn_reason": withdrawn[r.id].reason if r.id in withdrawn else None,
+                "company": company_ref(owner), "owned_from": owned_from, "owned_to": owned_to,
             }
-            for r in history
+            for r, owner, owned_from, owned_to in carried
         ],
         "reply": _accepted_reply(session, rating),
         "alternatives": model.alternatives(session, industry_id=brand.industry_id, than=rating, exclude_company=company.id),

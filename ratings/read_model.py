@@ -25,7 +25,8 @@ from ratings.publishing import current_grades, grade_rank
 ALTERNATIVES = 3
 # What rating_dict shows of a rating (ratings/public.py); never the engine's full result, which is large.
 RATING_COLUMNS = (PublishedRating.methodology_version, PublishedRating.scale, PublishedRating.scale_reasons,
-                  PublishedRating.categories, PublishedRating.stages, PublishedRating.published_at)
+                  PublishedRating.categories, PublishedRating.stages, PublishedRating.published_at,
+                  PublishedRating.inputs_hash)
 
 
 def company_ref(company) -> dict[str, Any]:

@@ -32,8 +32,17 @@ def test_every_demo_lookup_answers_as_the_query_per_part_code_did(writable_demo_
             from stdnum import ean
 
             gtins.append(by_prefix + ean.calc_check_digit(by_prefix))
+            # A fuzzy upstream match (a guess until an analyst confirms it) of a rated brand shows no grade.
+            rated = next(a for a in check_every_lookup(session, gtins[:40]) if a["rating"] and a["alternatives"])
+            fuzzy = prefix + "1" * (12 - len(prefix))
+            fuzzy += ean.calc_check_digit(fuzzy)
+            with transaction(session):
+                catalog.create_product(session, gtin=fuzzy, name="Guessed item", brand=rated["brand"]["slug"],
+                                       source="upstream_fuzzy")
+            gtins.append(fuzzy)
             answers = check_every_lookup(session, gtins)
-            assert len(answers) > 100 and answers[-1]["match"] == "gs1_prefix"
+            assert len(answers) > 100 and answers[-2]["match"] == "gs1_prefix"
+            assert answers[-1]["status"] == "not_rated" and answers[-1]["brand"]["grade"] is None
             assert any(a["alternatives"] for a in answers)
 
             alternative = next(a for a in answers if a["alternatives"])["alternatives"][0]
