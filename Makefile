@@ -36,8 +36,9 @@ bench-load-smoke: install
 	rm -rf $(SMOKE) && mkdir -p $(SMOKE)
 	$(BIN)/python bench/catalog.py generate --out $(SMOKE)/data --companies 200 --brands 1000 --products 2000 --sample 1000
 	DATABASE_URL=sqlite:///$(SMOKE)/small.db $(BIN)/ratings db upgrade
-	DATABASE_URL=sqlite:///$(SMOKE)/small.db $(BIN)/ratings import $(SMOKE)/data/catalog.json
-	DATABASE_URL=sqlite:///$(SMOKE)/small.db $(BIN)/ratings import $(SMOKE)/data/products.csv
+	DATABASE_URL=sqlite:///$(SMOKE)/small.db $(BIN)/ratings users create --email bench@example.org --role admin
+	DATABASE_URL=sqlite:///$(SMOKE)/small.db $(BIN)/ratings import $(SMOKE)/data/catalog.json --actor bench@example.org
+	DATABASE_URL=sqlite:///$(SMOKE)/small.db $(BIN)/ratings import $(SMOKE)/data/products.csv --actor bench@example.org
 	DATABASE_URL=sqlite:///$(SMOKE)/small.db $(BIN)/python bench/catalog.py publish --companies 100
 	$(BIN)/python bench/load.py --database-url sqlite:///$(SMOKE)/small.db --data $(SMOKE)/data \
 	    --gtins 500 -d 3 --rounds 1 --warm 3 --search-warm 3

@@ -1,8 +1,9 @@
 """Generate a large fictional catalog for load tests, and publish ratings for part of it.
 
     .venv/bin/python bench/catalog.py generate --out bench/.data/1m --companies 10000 --brands 50000 --products 1000000
-    .venv/bin/ratings import bench/.data/1m/catalog.json     # industries, companies (+ GS1 prefixes), brands
-    .venv/bin/ratings import bench/.data/1m/products.csv     # the products, through the bulk import path
+    .venv/bin/ratings users create --email bench@example.org --role admin   # once: imports say who imports
+    .venv/bin/ratings import bench/.data/1m/catalog.json --actor bench@example.org     # industries, companies (+ GS1 prefixes), brands
+    .venv/bin/ratings import bench/.data/1m/products.csv --actor bench@example.org     # the products, through the bulk import path
     .venv/bin/python bench/catalog.py publish --companies 2000   # rate the first 2,000 companies (env DATABASE_URL)
 
 `generate` writes, seeded and deterministic:

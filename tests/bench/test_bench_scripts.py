@@ -27,7 +27,8 @@ def test_catalog_publish_rates_generated_companies_whose_answers_say_not_applica
     companies = json.loads((out / "catalog.json").read_text(encoding="utf-8"))["companies"]
     assert all(company["sourcing"] for company in companies)
     run(str(BIN / "ratings"), "db", "upgrade", env=env)
-    run(str(BIN / "ratings"), "import", str(out / "catalog.json"), env=env)
+    run(str(BIN / "ratings"), "users", "create", "--email", "bench@example.org", "--role", "admin", env=env)
+    run(str(BIN / "ratings"), "import", str(out / "catalog.json"), "--actor", "bench@example.org", env=env)
     printed = run(sys.executable, "bench/catalog.py", "publish", "--companies", "10", env=env)
     assert printed.startswith("published 10 ratings") and "left unanswered" not in printed
 
