@@ -5,33 +5,131 @@ These are services like any other (they take a Session); the API's schemas only 
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
+from scoring.explain import Explanation, explain, stored_result
 
 from ratings import catalog, datafiles
 from ratings.errors import Invalid
 from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
-from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
+from ratings.models import Answer, Assessment, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import current_grades, current_rating, rating_history, withdrawals
 from ratings.search import BrandIndex
+from ratings.types import utcnow
 
 
-def rating_dict(rating: PublishedRating | None) -> dict[str, Any] | None:
+def rating_dict(rating: PublishedRating | None, *, today: date | None = None) -> dict[str, Any] | None:
+    """The public summary of a rating: the one shape every response that shows a rating uses.
+
+    Categories and stages are named (`{id: {"id", "name", "score", "grade"}}`, `{id: {"id", "name", "score"}}`,
+    in methodology order); `stale` depends on `today` (UTC by default), so it is computed per answer."""
     if rating is None:
         return None
+    method = datafiles.methodology(rating.methodology_id)
+    stale_after = _stale_after(rating.published_at, method.stale_after_months)
+    today = today or utcnow().date()
     return {
         "id": rating.id,
         "grade": rating.grade,
         "score": round(rating.score, 1),
         "scale": rating.scale,
         "scale_reasons": rating.scale_reasons,
-        "categories": rating.categories,
-        "stages": rating.stages,
+        "categories": named_categories(rating.categories, method),
+        "stages": named_stages(rating.stages, method),
         "methodology": {"id": rating.methodology_id, "version": rating.methodology_version},
         "published_at": rating.published_at,
+        "cycle_year": _cycle_year(rating),
+        "stale": stale_after is not None and today >= stale_after,
+        "stale_after": stale_after,
+        "explanation": explanation_for(rating),
     }
+
+
+OFFLINE_BATCH = 200  # full ratings decoded at a time for the bundle: their stored results are large
+
+
+def offline_ratings(session: Session, company_ids=None) -> dict[int, dict[str, Any]]:
+    """Each company's current rating as the offline bundle and /v1/changes carry it: the public summary
+    (rating_dict), dates as ISO text, without `stale`, which depends on the day the bundle is read: an
+    offline app compares `stale_after` with its own date. Ratings are decoded a batch at a time."""
+    current = current_grades(session, company_ids)
+    ids = [row.id for row in current.values()]
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), OFFLINE_BATCH):
+        batch = session.exec(select(PublishedRating).where(PublishedRating.id.in_(ids[start:start + OFFLINE_BATCH]))).all()
+        # Loaded into the session, so rating_dict's cycle-year lookups need no query of their own.
+        assessments = session.exec(select(Assessment).where(Assessment.id.in_([r.assessment_id for r in batch]))).all()
+        for rating in batch:
+            summary = rating_dict(rating)
+            del summary["stale"]
+            summary["published_at"] = rating.published_at.isoformat()
+            summary["stale_after"] = summary["stale_after"].isoformat() if summary["stale_after"] else None
+            found[rating.id] = summary
+        for row in (*batch, *assessments):
+            session.expunge(row)  # keep memory flat over thousands of ratings
+    return {company_id: found[row.id] for company_id, row in current.items()}
+
+
+def named_categories(categories: dict[str, Any], method) -> dict[str, dict[str, Any]]:
+    """{id: {"id", "name", "score", "grade"}} in methodology order; ids the methodology lacks keep their id as name."""
+    names = {c.id: c.name for c in method.categories}
+    ordered = [cid for cid in names if cid in categories] + [cid for cid in categories if cid not in names]
+    return {
+        cid: {"id": cid, "name": names.get(cid, cid), "score": categories[cid].get("score"),
+              "grade": categories[cid].get("grade")}
+        for cid in ordered
+    }
+
+
+def named_stages(stages: dict[str, Any], method) -> dict[str, dict[str, Any]]:
+    """{id: {"id", "name", "score"}} in methodology order."""
+    names = {s.id: s.name for s in method.stages}
+    ordered = [sid for sid in names if sid in stages] + [sid for sid in stages if sid not in names]
+    return {sid: {"id": sid, "name": names.get(sid, sid), "score": stages[sid].get("score")} for sid in ordered}
+
+
+EXPLAINED_CACHE_SIZE = 4096
+_explained: dict[tuple, Explanation] = {}  # per process: a published rating never changes
+
+
+def explanation_for(rating: PublishedRating) -> dict[str, Any]:
+    """Why this grade, in words, from what the rating stored (so ratings published before explanations
+    existed are explained too): the one place the public explanation of a rating is built.
+
+    Published ratings are immutable, and the methodology and templates are loaded once per process, so
+    each rating's explanation is built once per process (the key also holds what identifies its content,
+    in case a restore brings back another rating under the same id)."""
+    key = (rating.id, rating.inputs_hash, rating.grade, rating.score, rating.methodology_id, rating.methodology_version)
+    found = _explained.get(key)
+    if found is None:
+        method = datafiles.methodology(rating.methodology_id)
+        result = stored_result({**rating.result, "grade": rating.grade, "scale": rating.scale}, score=rating.score)
+        found = explain(result, method, datafiles.explanation_templates())
+        if len(_explained) >= EXPLAINED_CACHE_SIZE:
+            _explained.clear()  # bounded; a miss only costs one explanation
+        _explained[key] = found
+    return found.to_dict()
+
+
+def _cycle_year(rating: PublishedRating) -> int | None:
+    session = object_session(rating)
+    assessment = session.get(Assessment, rating.assessment_id) if session is not None else None
+    return assessment.cycle_year if assessment is not None else None
+
+
+def _stale_after(published_at: datetime, months: int | None) -> date | None:
+    """The first day on which a rating published at `published_at` counts as stale: `months` later."""
+    if months is None:
+        return None
+    start = published_at.date()
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def company_ref(company: Company) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from api.public.explanation_schemas import ExplanationOut  # explained grades (issue 13)
 from ratings.datafiles import grade_letters
 
 GRADES = ", ".join(grade_letters())
@@ -35,11 +36,15 @@ class MethodologyRef(ma.Schema):
 
 
 class CategoryScore(ma.Schema):
+    id = fields.String(required=True, metadata={"description": "category id (the key it is under)", "example": "policies"})
+    name = fields.String(required=True, metadata={"description": "category name, from the methodology", "example": "Policies"})
     score = score(f"the category's {SCORE}; null when none of its indicators applies", allow_none=True)
     grade = grade("the category's letter grade on the rating's scale; null when not scored", allow_none=True)
 
 
 class StageScore(ma.Schema):
+    id = fields.String(required=True, metadata={"description": "stage id (the key it is under)", "example": "raw_materials"})
+    name = fields.String(required=True, metadata={"description": "stage name, from the methodology", "example": "Raw materials"})
     score = score(f"the stage's {SCORE}, over the answers given for that stage; null when none applies",
                   allow_none=True)
 
@@ -53,11 +58,19 @@ class RatingOut(ma.Schema):
                        "country, or does not disclose a supply-chain stage; otherwise `standard`"})
     scale_reasons = fields.List(fields.String(), required=True, metadata={"description": "why this scale, in sentences"})
     categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True,
-                             metadata={"description": "category id -> its score and grade (ids from the methodology)"})
+                             metadata={"description": "category id -> its id, name, score and grade, in methodology order"})
     stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
-                         metadata={"description": "supply-chain stage id -> its score"})
+                         metadata={"description": "supply-chain stage id -> its id, name and score, in methodology order"})
     methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
     published_at = fields.DateTime(required=True, metadata={"description": "when a reviewer published it (UTC)"})
+    cycle_year = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "the research cycle (calendar year) the assessment belongs to", "example": 2026})
+    stale = fields.Boolean(required=True, metadata={
+        "description": "true from `stale_after` on (compared with today's UTC date): still shown, but old"})
+    stale_after = fields.Date(allow_none=True, required=True, metadata={
+        "description": "the first UTC day the rating counts as stale: `published_at` plus the methodology's "
+                       "`stale_after_months`; null when the methodology sets none"})
+    explanation = fields.Nested(ExplanationOut, required=True, metadata={"description": "why this grade, in words"})
 
 
 class CompanyRef(ma.Schema):
@@ -225,15 +238,24 @@ class AnswerDef(ma.Schema):
                          metadata={"description": "`choice`: one of `options`; `percent`: 0 to 100"})
     options = fields.Dict(keys=fields.String(), values=fields.Float(),
                           metadata={"description": "option -> credit from 0 to 1 (choice answers only)"})
+    labels = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "option -> what a person reads (choice answers only)",
+        "example": {"names_only": "Supplier names only"}})
+    unit = fields.String(metadata={"description": "what the number counts, in words (percent answers only)",
+                                   "example": "percent of suppliers"})
 
 
 class IndicatorDef(ma.Schema):
     id = fields.String(required=True, metadata={"description": "indicator id", "example": "POL-1"})
+    title = fields.String(required=True, metadata={"description": "short topic, for lists and explanations",
+                                                   "example": "Published supplier list"})
     text = fields.String(required=True, metadata={"description": "the question"})
     guidance = fields.String(allow_none=True, metadata={"description": "what earns full or partial credit"})
     weight = Number(required=True, metadata={**NUMBER, "description": "relative weight within its category"})
     staged = fields.Boolean(required=True, metadata={"description": "answered once per supply-chain stage"})
     answer = fields.Nested(AnswerDef, required=True, metadata={"description": "what kind of answer it takes"})
+    action = fields.String(metadata={"description": "what full credit takes, as an imperative (explanations' "
+                                                    "next-grade steps); absent when the file gives none"})
 
 
 class CategoryDef(ma.Schema):
@@ -251,25 +273,50 @@ GRADE_BANDS = {
 }
 
 
+class GradeLabelDef(ma.Schema):
+    label = fields.String(required=True, metadata={"description": "the grade in a word or two", "example": "Leading"})
+    meaning = fields.String(required=True, metadata={"description": "what the grade means, in a sentence"})
+    colour = fields.String(required=True, metadata={"description": "a colour token an app maps to its own palette",
+                                                    "example": "grade-a"})
+
+
 class MethodologyOut(ma.Schema):
     id = fields.String(required=True, metadata={"description": "methodology id", "example": "f2w-2026"})
     name = fields.String(required=True, metadata={"description": "methodology name"})
     version = fields.String(required=True, metadata={"description": "methodology version", "example": "2026.1"})
     description = fields.String(allow_none=True, metadata={"description": "what it rates, in plain language"})
+    stale_after_months = fields.Integer(allow_none=True, metadata={
+        "description": "months after publication from which a rating counts as stale (`stale`, `stale_after`)",
+        "example": 24})
     stages = fields.List(fields.Nested(StageDef), required=True, metadata={"description": "supply-chain stages; may be empty"})
     categories = fields.List(fields.Nested(CategoryDef), required=True, metadata={"description": "weighted categories"})
     grades = fields.Raw(required=True, metadata=GRADE_BANDS)
+    grade_labels = fields.Dict(keys=fields.String(), values=fields.Nested(GradeLabelDef), required=True,
+                               metadata={"description": "grade letter -> its label, meaning and colour token"})
 
 
 # GET /v1/changes: the records of the offline bundle (ratings.export), to upsert or delete.
 
 class BundleRating(ma.Schema):
+    """The public rating summary (RatingOut) without `stale`, which depends on the day the bundle is read:
+    an offline app compares `stale_after` with its own date. Dates are ISO 8601 text."""
+    id = fields.Integer(required=True, metadata={"description": "rating id (published ratings are immutable)"})
     grade = grade(required=True)
     score = score(required=True)
     scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
-    categories = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True,
-                             metadata={"description": "category id -> its grade"})
+    scale_reasons = fields.List(fields.String(), required=True, metadata={"description": "why this scale, in sentences"})
+    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True,
+                             metadata={"description": "category id -> its id, name, score and grade, in methodology order"})
+    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
+                         metadata={"description": "supply-chain stage id -> its id, name and score, in methodology order"})
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
     published_at = fields.String(required=True, metadata={"description": "ISO 8601, UTC", "format": "date-time"})
+    cycle_year = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "the research cycle (calendar year) the assessment belongs to", "example": 2026})
+    stale_after = fields.String(allow_none=True, required=True, metadata={
+        "description": "the first UTC day (ISO 8601 date) the rating counts as stale; null when the methodology sets none",
+        "format": "date"})
+    explanation = fields.Nested(ExplanationOut, required=True, metadata={"description": "why this grade, in words"})
 
 
 class BundleRecord(ma.Schema):

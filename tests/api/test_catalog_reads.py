@@ -113,6 +113,21 @@ def test_methodology_is_published_for_apps(demo_client):
     assert demo_client.get("/v1/methodologies/nope").status_code == 404
 
 
+def test_methodology_gives_titles_labels_units_and_grade_meanings(demo_client):
+    body = demo_client.get("/v1/methodologies/f2w-2026").get_json()
+    indicators = {i["id"]: i for c in body["categories"] for i in c["indicators"]}
+    assert indicators["TT-2"]["title"] == "Published supplier list"
+    assert indicators["TT-2"]["answer"]["labels"]["names_only"] == "Supplier names only"
+    assert indicators["TT-2"]["answer"]["options"]["names_only"] == 0.25  # options keep their values
+    assert indicators["TT-1"]["answer"]["unit"] == "percent of suppliers"
+    assert body["grade_labels"]["A-"] == {
+        "label": "Leading", "meaning": body["grade_labels"]["A"]["meaning"], "colour": "grade-a",
+    }
+    assert body["grade_labels"]["F"]["label"] == "No meaningful action"
+    assert set(body["grade_labels"]) == {letter for letter, _ in body["grades"]["standard"]}
+    assert body["stale_after_months"] == 24
+
+
 def test_large_bodies_are_compressed(demo_client):
     response = demo_client.get("/v1/methodologies/f2w-2026", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
