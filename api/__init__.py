@@ -76,9 +76,11 @@ def _register_blueprints(api: RatingsApi) -> None:
     from api import health
     from api.manage import assessments, catalog, imports, portal
     from api.public import barcodes, brands, companies, export, industries, methodologies
+    from api.public import rating_requests
 
     public = (health.blp, barcodes.blp, brands.blp, companies.blp, industries.blp, methodologies.blp, export.blp)
     manage = (catalog.blp, assessments.blp, portal.blp, imports.blp)
+    manage += (rating_requests.blp,)  # POST anonymous, GET for analysts
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in (*public, *manage):
         api.register_blueprint(blueprint)

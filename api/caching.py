@@ -45,7 +45,7 @@ def public_cached(view):
             try:
                 response = view(*args, **kwargs)
             except NotFound as missing:  # negative caching: unknown barcodes are scanned again and again
-                body = current_app.json.dumps(error_body(404, missing.code, missing.message, missing.errors))
+                body = current_app.json.dumps(error_body(404, missing.code, missing.message, missing.errors, missing.extra))
                 entry = (404, body.encode(), None)
             else:
                 if response.status_code != 200:

@@ -14,11 +14,12 @@ from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 from scoring.explain import Explanation, explain, stored_result
 
-from ratings import catalog, datafiles
+from ratings import catalog, categories, datafiles
 from ratings.errors import Invalid
 from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
 from ratings.models import Answer, Assessment, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import current_grades, current_rating, rating_history, withdrawals
+from ratings.rating_requests import request_link
 from ratings.search import BrandIndex
 from ratings.types import utcnow
 
@@ -43,10 +44,20 @@ def rating_dict(rating: PublishedRating | None, *, today: date | None = None) ->
         "stages": named_stages(rating.stages, method),
         "methodology": {"id": rating.methodology_id, "version": rating.methodology_version},
         "published_at": rating.published_at,
-        "cycle_year": _cycle_year(rating),
+        **_research_dates(rating),  # cycle_year, evidence_cutoff
         "stale": stale_after is not None and today >= stale_after,
         "stale_after": stale_after,
         "explanation": explanation_for(rating),
+    }
+
+
+def _research_dates(rating: PublishedRating) -> dict[str, Any]:
+    """The cycle and the research cut-off of the assessment a rating was published from."""
+    session = object_session(rating)
+    assessment = session.get(Assessment, rating.assessment_id) if session is not None else None
+    return {
+        "cycle_year": assessment.cycle_year if assessment else None,
+        "evidence_cutoff": assessment.evidence_cutoff if assessment else None,
     }
 
 
@@ -68,20 +79,21 @@ def offline_ratings(session: Session, company_ids=None) -> dict[int, dict[str, A
             summary = rating_dict(rating)
             del summary["stale"]
             summary["published_at"] = rating.published_at.isoformat()
-            summary["stale_after"] = summary["stale_after"].isoformat() if summary["stale_after"] else None
+            for day in ("stale_after", "evidence_cutoff"):
+                summary[day] = summary[day].isoformat() if summary[day] else None
             found[rating.id] = summary
         for row in (*batch, *assessments):
             session.expunge(row)  # keep memory flat over thousands of ratings
     return {company_id: found[row.id] for company_id, row in current.items()}
 
 
-def named_categories(categories: dict[str, Any], method) -> dict[str, dict[str, Any]]:
+def named_categories(scores: dict[str, Any], method) -> dict[str, dict[str, Any]]:
     """{id: {"id", "name", "score", "grade"}} in methodology order; ids the methodology lacks keep their id as name."""
     names = {c.id: c.name for c in method.categories}
-    ordered = [cid for cid in names if cid in categories] + [cid for cid in categories if cid not in names]
+    ordered = [cid for cid in names if cid in scores] + [cid for cid in scores if cid not in names]
     return {
-        cid: {"id": cid, "name": names.get(cid, cid), "score": categories[cid].get("score"),
-              "grade": categories[cid].get("grade")}
+        cid: {"id": cid, "name": names.get(cid, cid), "score": scores[cid].get("score"),
+              "grade": scores[cid].get("grade")}
         for cid in ordered
     }
 
@@ -116,12 +128,6 @@ def explanation_for(rating: PublishedRating) -> dict[str, Any]:
     return found.to_dict()
 
 
-def _cycle_year(rating: PublishedRating) -> int | None:
-    session = object_session(rating)
-    assessment = session.get(Assessment, rating.assessment_id) if session is not None else None
-    return assessment.cycle_year if assessment is not None else None
-
-
 def _stale_after(published_at: datetime, months: int | None) -> date | None:
     """The first day on which a rating published at `published_at` counts as stale: `months` later."""
     if months is None:
@@ -145,6 +151,7 @@ def brand_summary(brand: Brand, company: Company, rating: PublishedRating | None
         "company": company_ref(company),
         "grade": rating.grade if rating else None,
         "score": round(rating.score, 1) if rating else None,
+        "category": categories.ref(categories.get(industry, brand.category)),  # its main product line
     }
 
 
@@ -157,34 +164,51 @@ def _industry_slug(session: Session, brand: Brand) -> str | None:
     return industry.slug if industry else None
 
 
-def _alternatives(session: Session, industry_id: int | None, rating, company_id: int) -> list[dict[str, Any]]:
+def _alternatives(session: Session, industry_id: int | None, rating, company_id: int, brand: Brand | None = None,
+                  category: str | None = None) -> list[dict[str, Any]]:
     slugs = {i.id: i.slug for i in session.exec(select(Industry))}
     return [
-        brand_summary(brand, company, alt, slugs.get(brand.industry_id))
-        for brand, company, alt in alternatives(session, industry_id=industry_id, than=rating, exclude_company=company_id)
+        {
+            **brand_summary(alt.brand, alt.company, alt.rating, slugs.get(alt.brand.industry_id)),
+            "reason": alt.reason,
+            "shared_category": categories.ref(alt.shared_category),
+        }
+        for alt in alternatives(session, industry_id=industry_id, than=rating, exclude_company=company_id,
+                                brand=brand, category=category)
     ]
 
 
 def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any]:
     found: BarcodeMatch = lookup_barcode(session, code=code, upstream=upstream)
     brand = found.brand
-    if brand is None:  # matched by company prefix: suggest within the industry of its first brand
+    if brand is None and found.company is not None:  # matched by company prefix: suggest within its first brand's industry
         brand_for_industry = session.exec(select(Brand).where(Brand.company_id == found.company.id).order_by(Brand.id)).first()
     else:
         brand_for_industry = brand
+    if found.product is not None:
+        product = {
+            "gtin": found.product.gtin, "name": found.product.name, "source": found.product.source,
+            "category": categories.ref(categories.get(_industry_slug(session, brand), found.product.category)),
+        }
+    elif found.upstream is not None:  # what upstream knows of a product whose brand we do not know
+        product = {"gtin": found.upstream.gtin, "name": found.upstream.name, "source": "upstream", "category": None,
+                   "brand_names": list(found.upstream.brands)}
+    else:
+        product = None
     return {
         "barcode": {"input": found.barcode.input, "gtin": found.barcode.gtin},
         "match": found.match,
         "status": _status(found.rating),
-        "product": None if found.product is None else {
-            "gtin": found.product.gtin, "name": found.product.name, "source": found.product.source,
-        },
+        "product": product,
         "brand": None if brand is None else brand_summary(brand, found.company, found.rating, _industry_slug(session, brand)),
-        "company": company_ref(found.company),
+        "company": None if found.company is None else company_ref(found.company),
         "rating": rating_dict(found.rating),
         "alternatives": _alternatives(
-            session, brand_for_industry.industry_id if brand_for_industry else None, found.rating, found.company.id
+            session, brand_for_industry.industry_id if brand_for_industry else None, found.rating,
+            found.company.id if found.company is not None else None,
+            brand=brand, category=found.product.category if found.product is not None else None,
         ),
+        "rating_request": request_link(gtin=found.barcode.gtin) if found.rating is None else None,
     }
 
 
@@ -235,7 +259,8 @@ def scorecard(session: Session, *, slug: str) -> dict[str, Any]:
             for r in history
         ],
         "reply": _accepted_reply(session, rating),
-        "alternatives": _alternatives(session, brand.industry_id, rating, company.id),
+        "alternatives": _alternatives(session, brand.industry_id, rating, company.id, brand=brand, category=brand.category),
+        "rating_request": request_link(brand=brand.slug) if rating is None else None,
     }
 
 
@@ -293,6 +318,7 @@ def company_profile(session: Session, *, slug: str) -> dict[str, Any]:
         "status": _status(rating),
         "rating": rating_dict(rating),
         "brands": [brand_summary(b, company, rating, slugs.get(b.industry_id)) for b in brands],
+        "rating_request": request_link(company=company.slug) if rating is None else None,
     }
 
 

@@ -12,6 +12,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.public.explanation_schemas import ExplanationOut  # explained grades (issue 13)
+from api.public.rating_request_schemas import RatingRequestLink
 from ratings.datafiles import grade_letters
 
 GRADES = ", ".join(grade_letters())
@@ -65,6 +66,8 @@ class RatingOut(ma.Schema):
     published_at = fields.DateTime(required=True, metadata={"description": "when a reviewer published it (UTC)"})
     cycle_year = fields.Integer(allow_none=True, required=True, metadata={
         "description": "the research cycle (calendar year) the assessment belongs to", "example": 2026})
+    evidence_cutoff = fields.Date(allow_none=True, required=True, metadata={
+        "description": "when the research was done (UTC date): no evidence published after it was considered"})
     stale = fields.Boolean(required=True, metadata={
         "description": "true from `stale_after` on (compared with today's UTC date): still shown, but old"})
     stale_after = fields.Date(allow_none=True, required=True, metadata={
@@ -80,6 +83,17 @@ class CompanyRef(ma.Schema):
                                                        "example": "GB"})
 
 
+class CategoryRef(ma.Schema):
+    slug = fields.String(required=True, metadata={"example": "knitwear"})
+    name = fields.String(required=True, metadata={"example": "Knitwear"})
+
+
+class CategoryRef(ma.Schema):
+    slug = fields.String(required=True, metadata={"description": "product category slug (data/categories.json)",
+                                                  "example": "knitwear"})
+    name = fields.String(required=True, metadata={"description": "product category name", "example": "Knitwear"})
+
+
 class BrandSummary(ma.Schema):
     slug = fields.String(required=True, metadata={"description": "the brand's stable id", "example": "brindlecourt"})
     name = fields.String(required=True, metadata={"description": "the brand's name"})
@@ -88,12 +102,29 @@ class BrandSummary(ma.Schema):
     company = fields.Nested(CompanyRef, required=True, metadata={"description": "the owner, whose rating the brand carries"})
     grade = grade(f"current grade ({GRADES}); null when not rated", allow_none=True)
     score = score(f"current score: {SCORE}; null when not rated", allow_none=True)
+    category = fields.Nested(CategoryRef, allow_none=True, required=True,
+                             metadata={"description": "its main product category; null when not recorded"})
+
+
+class AlternativeOut(BrandSummary):
+    """A better-graded brand of another company group (issue 13, point 6)."""
+
+    reason = fields.String(required=True, metadata={"description": "why it is suggested, in words: its grade, the "
+                                                                   "scanned brand's, the industry and shared category",
+                                                    "example": "A- vs C in apparel, knitwear"})
+    shared_category = fields.Nested(CategoryRef, allow_none=True, required=True, metadata={
+        "description": "the product category it has in common with the scanned product or brand; null when only the industry"})
 
 
 class ProductOut(ma.Schema):
     gtin = fields.String(required=True, metadata={"description": "14-digit GTIN (zero-padded)", "example": "05091997966733"})
     name = fields.String(required=True, metadata={"description": "product name as recorded"})
     source = fields.String(required=True, metadata={"description": "who recorded it: `analyst`, `import` or `upstream`"})
+    category = fields.Nested(CategoryRef, allow_none=True, required=True,
+                             metadata={"description": "its product category; null when not known"})
+    brand_names = fields.List(fields.String(), metadata={
+        "description": "the brand as the upstream product database writes it, for a product of a brand we do not know "
+                       "(only then present)"})
 
 
 class BarcodeRef(ma.Schema):
@@ -108,11 +139,14 @@ class BarcodeOut(ma.Schema):
     status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]), metadata=STATUS)
     product = fields.Nested(ProductOut, allow_none=True, required=True, metadata={"description": "null on a prefix match"})
     brand = fields.Nested(BrandSummary, allow_none=True, required=True, metadata={"description": "null on a prefix match"})
-    company = fields.Nested(CompanyRef, required=True, metadata={"description": "the brand's owner, or the prefix's"})
+    company = fields.Nested(CompanyRef, allow_none=True, required=True, metadata={
+        "description": "the brand's owner, or the prefix's; null only for an upstream product of a brand we do not know"})
     rating = fields.Nested(RatingOut, allow_none=True, required=True,
                            metadata={"description": "the company's current rating; null when not rated"})
-    alternatives = fields.List(fields.Nested(BrandSummary), required=True,
-                               metadata={"description": "up to three better-graded brands of the same industry"})
+    alternatives = fields.List(fields.Nested(AlternativeOut), required=True, metadata={
+        "description": "up to three better-graded brands of the same industry, one per company group, none of this one's"})
+    rating_request = fields.Nested(RatingRequestLink, allow_none=True, required=True, metadata={
+        "description": "how to ask for a rating (`POST /v1/rating-requests`) when there is none; null when rated"})
 
 
 class BrandQuery(ma.Schema):
@@ -169,6 +203,10 @@ class HistoryItem(ma.Schema):
     scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
     methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
     published_at = fields.DateTime(required=True, metadata={"description": "when it was published (UTC)"})
+    cycle_year = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "the research cycle (calendar year) the assessment belongs to", "example": 2026})
+    evidence_cutoff = fields.Date(allow_none=True, required=True, metadata={
+        "description": "when the research was done (UTC date): no evidence published after it was considered"})
     withdrawn = fields.Boolean(required=True, metadata={"description": "withdrawn ratings stay in the history"})
     withdrawn_reason = fields.String(allow_none=True, metadata={"description": "why it was withdrawn; null if not"})
 
@@ -186,8 +224,10 @@ class ScorecardOut(ma.Schema):
                             metadata={"description": "indicators by category with public evidence; empty when not rated"})
     history = fields.List(fields.Nested(HistoryItem), required=True, metadata={"description": "every rating, newest first"})
     reply = fields.Nested(ReplyOut, allow_none=True, required=True, metadata={"description": "the company's accepted reply"})
-    alternatives = fields.List(fields.Nested(BrandSummary), required=True,
-                               metadata={"description": "up to three better-graded brands of the same industry"})
+    alternatives = fields.List(fields.Nested(AlternativeOut), required=True, metadata={
+        "description": "up to three better-graded brands of the same industry, one per company group, none of this one's"})
+    rating_request = fields.Nested(RatingRequestLink, allow_none=True, required=True, metadata={
+        "description": "how to ask for a rating (`POST /v1/rating-requests`) when there is none; null when rated"})
 
 
 class CompanyOut(ma.Schema):
@@ -199,6 +239,8 @@ class CompanyOut(ma.Schema):
     status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]), metadata=STATUS)
     rating = fields.Nested(RatingOut, allow_none=True, required=True, metadata={"description": "current rating; null when not rated"})
     brands = fields.List(fields.Nested(BrandSummary), required=True, metadata={"description": "its brands, by name"})
+    rating_request = fields.Nested(RatingRequestLink, allow_none=True, required=True, metadata={
+        "description": "how to ask for a rating (`POST /v1/rating-requests`) when there is none; null when rated"})
 
 
 class IndustryOut(ma.Schema):
@@ -313,6 +355,9 @@ class BundleRating(ma.Schema):
     published_at = fields.String(required=True, metadata={"description": "ISO 8601, UTC", "format": "date-time"})
     cycle_year = fields.Integer(allow_none=True, required=True, metadata={
         "description": "the research cycle (calendar year) the assessment belongs to", "example": 2026})
+    evidence_cutoff = fields.String(allow_none=True, required=True, metadata={
+        "description": "when the research was done (ISO 8601 date): no evidence published after it was considered",
+        "format": "date"})
     stale_after = fields.String(allow_none=True, required=True, metadata={
         "description": "the first UTC day (ISO 8601 date) the rating counts as stale; null when the methodology sets none",
         "format": "date"})
