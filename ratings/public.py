@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 from scoring.explain import Explanation, explain, stored_result
+from scoring.inputs import default_visibility
 
 from ratings import catalog, categories, datafiles
 from ratings.errors import Invalid
@@ -282,7 +283,7 @@ def breakdown(session: Session, rating: PublishedRating) -> list[dict[str, Any]]
             "applicable": item["applicable"],
             "earned": item["earned"],
             "possible": item["possible"],
-            "evidence": evidence.get((item["indicator"], item["stage"]), []),
+            "evidence": [public_evidence(e) for e in evidence.get((item["indicator"], item["stage"]), [])],
         })
     return [
         {
@@ -293,6 +294,22 @@ def breakdown(session: Session, rating: PublishedRating) -> list[dict[str, Any]]
         }
         for c in method.categories
     ]
+
+
+CONFIDENTIAL_LABEL = "company-provided document"
+
+
+def public_evidence(item: dict[str, Any]) -> dict[str, Any]:
+    """An evidence item as anyone may see it. Public sources keep their URL (and note); a confidential
+    one (a document a company supplied in confidence) shows only as "company-provided document" with
+    its type and date, never its URL or note. Evidence stored before visibility existed follows
+    `default_visibility`: a company's own documents are confidential, other sources public."""
+    visibility = item.get("visibility") or default_visibility(item.get("source_type"))
+    if visibility != "public":
+        return {"label": CONFIDENTIAL_LABEL, "source_type": item.get("source_type"), "visibility": "confidential",
+                "date": item.get("date"), "url": None, "note": None}
+    return {"label": None, "source_type": item.get("source_type"), "visibility": "public", "date": item.get("date"),
+            "url": item.get("url"), "note": item.get("note")}
 
 
 def _accepted_reply(session: Session, rating: PublishedRating | None) -> dict[str, Any] | None:
