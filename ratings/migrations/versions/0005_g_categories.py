@@ -1,7 +1,7 @@
 """product categories, evidence cut-off dates, rating requests
 
 Revision ID: 0003g
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 21:40:00
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import ratings.types
 
 
 revision: str = '0003g'
-down_revision: Union[str, None] = '0003'
+down_revision: Union[str, None] = '0004'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
