@@ -75,11 +75,12 @@ def _install_fast_path(app: Flask) -> None:
 def _register_blueprints(api: RatingsApi) -> None:
     from api import health
     from api.manage import assessments, catalog, imports, portal, proposals
-    from api.public import barcodes, brands, companies, export, industries, methodologies, ratings
+    from api.public import barcodes, brands, companies, export, industries, methodologies, rating_requests, ratings
 
     public = (health.blp, barcodes.blp, brands.blp, companies.blp, industries.blp, methodologies.blp, ratings.blp,
               export.blp)
     manage = (catalog.blp, assessments.blp, portal.blp, imports.blp, proposals.blp)
+    manage += (rating_requests.blp,)  # POST anonymous, GET for analysts
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in (*public, *manage):
         api.register_blueprint(blueprint)

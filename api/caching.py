@@ -1,7 +1,8 @@
-"""Response caching for public GETs, keyed on the catalog version (api/catalog_version.py).
+"""Response caching for public GETs, keyed on the catalog version (api/catalog_version.py) and the UTC day.
 
 A response is cached under the version it was built at; any committed change moves the version, so
 the very next request on every worker and host misses and rebuilds. Nothing needs invalidating.
+The day is in the key because a rating's `stale` flag depends on the date (answer_day()).
 ETags are content hashes stored with the body, so an unchanged resource keeps its ETag and a
 matching If-None-Match gets a 304 without touching the database.
 """
@@ -18,9 +19,16 @@ from api.catalog_version import current_version
 from api.errors import error_body
 from api.extensions import cache
 from ratings.errors import NotFound
+from ratings.types import utcnow
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
-FAST_PATH_RECORD = "ratings.fast_path.version"  # environ key read by api/fast_path.py
+FAST_PATH_RECORD = "ratings.fast_path.generation"  # environ key read by api/fast_path.py: (version, day)
+
+
+def answer_day() -> str:
+    """The UTC date a public answer is computed for: ratings turn stale by the day, so the response cache
+    and the fast path (api/fast_path.py) both key on it, and a cached answer never outlives its day."""
+    return utcnow().date().isoformat()
 
 
 def public_cached(view):
@@ -29,13 +37,15 @@ def public_cached(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         version = current_version()
-        key = f"response:v{version}:{request.full_path}"
+        # Keyed on the UTC day too: a rating's `stale` depends on the date (DESIGN, "Freshness of changes").
+        generation = (version, answer_day())
+        key = f"response:v{version}:{generation[1]}:{request.full_path}"
         entry = cache.get(key)
         if entry is None:
             try:
                 response = view(*args, **kwargs)
             except NotFound as missing:  # negative caching: unknown barcodes are scanned again and again
-                body = current_app.json.dumps(error_body(404, missing.code, missing.message, missing.errors))
+                body = current_app.json.dumps(error_body(404, missing.code, missing.message, missing.errors, missing.extra))
                 entry = (404, body.encode(), None)
             else:
                 if response.status_code != 200:
@@ -45,7 +55,7 @@ def public_cached(view):
             if g.get("response_uncacheable"):  # e.g. a 404 only because upstream was down
                 return _respond(*entry)
             cache.set(key, entry, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
-        request.environ[FAST_PATH_RECORD] = version  # the answer as it leaves the app may be replayed (api/fast_path.py)
+        request.environ[FAST_PATH_RECORD] = generation  # the answer as it leaves the app may be replayed (api/fast_path.py)
         return _respond(*entry)
 
     return wrapper

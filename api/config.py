@@ -68,6 +68,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "FAST_PATH_ENABLED": env.get("FAST_PATH_ENABLED", "true").lower() != "false",
         "RATE_LIMITS_ENABLED": env.get("RATE_LIMITS_ENABLED", "true").lower() != "false",
         "TRUSTED_PROXY_COUNT": _count(env.get("TRUSTED_PROXY_COUNT", "0"), "TRUSTED_PROXY_COUNT"),
+        "RATING_REQUEST_LIMIT": env.get("RATING_REQUEST_LIMIT", "10 per minute;100 per day"),  # POST /v1/rating-requests
     }
 
 

@@ -44,10 +44,11 @@ class ErrorSchema(ma.Schema):
     errors = ma.fields.Dict(metadata={"description": "Field-level errors, when any"})
 
 
-def error_body(status: int, code: str, message: str, errors=None) -> dict:
+def error_body(status: int, code: str, message: str, errors=None, extra=None) -> dict:
     body = {"status": status, "code": code, "message": message}
     if errors:
         body["errors"] = errors
+    body.update(extra or {})  # additive fields a domain error carries (DESIGN "Shapes": `rating_request`)
     return body
 
 
@@ -75,7 +76,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
         status = next((s for cls, s in STATUS_OF.items() if isinstance(error, cls)), 400)
-        return jsonify(error_body(status, error.code, error.message, error.errors)), status
+        return jsonify(error_body(status, error.code, error.message, error.errors, error.extra)), status
 
     @app.errorhandler(StaleDataError)
     def _concurrent_write(_error):

@@ -2,7 +2,8 @@
 
 A public GET that Flask served from its response cache (api/caching.py marks it) is recorded here,
 per worker, exactly as it left the app (status, headers, body, already compressed for the client's
-Accept-Encoding), keyed on the catalog version, the path and query, and the request headers the
+Accept-Encoding), keyed on the catalog version and the UTC day (api/caching.answer_day: `stale`
+depends on the date), the path and query, and the request headers the
 answer depends on (Accept-Encoding, Origin). The next identical request is answered from that record
 without Flask's per-request machinery (sessions, hooks, schema checks, compression, a Redis round
 trip). A 304 is recorded and replayed the same way. Nothing here decides what an answer is.
@@ -29,7 +30,8 @@ from limits.strategies import FixedWindowRateLimiter
 from werkzeug.http import parse_etags
 
 from api.caching import FAST_PATH_RECORD as RECORD
-from api.caching import client_etags
+from api.caching import answer_day, client_etags
+
 _DYNAMIC = {"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after", "date", "server"}
 _KEY_HEADERS = ("HTTP_ACCEPT_ENCODING", "HTTP_ORIGIN")
 
@@ -42,30 +44,33 @@ class Recorded:
     etag: str | None  # without flask-compress's ":gzip" suffix, as clients' If-None-Match is compared
 
 
+Generation = tuple  # (catalog version, UTC day): what the response cache keys an answer on
+
+
 class ResponseStore:
-    """The recorded answers of one catalog version, least recently used dropped first."""
+    """The recorded answers of one generation (catalog version and day), least recently used dropped first."""
 
     def __init__(self, max_entries: int):
         self.max_entries = max_entries
-        self._version: int | None = None
+        self._generation: Generation | None = None
         self._entries: OrderedDict[tuple, Recorded] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, version: int, key: tuple) -> Recorded | None:
+    def get(self, generation: Generation, key: tuple) -> Recorded | None:
         with self._lock:
-            if version != self._version:
+            if generation != self._generation:
                 return None
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
             return entry
 
-    def put(self, version: int, key: tuple, entry: Recorded) -> None:
+    def put(self, generation: Generation, key: tuple, entry: Recorded) -> None:
         with self._lock:
-            if version != self._version:
-                if self._version is not None and version < self._version:
-                    return  # a slow request built at an older version
-                self._version, self._entries = version, OrderedDict()
+            if generation != self._generation:
+                if self._generation is not None and generation < self._generation:
+                    return  # a slow request built at an older version or day
+                self._generation, self._entries = generation, OrderedDict()
             self._entries[key] = entry
             if len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -113,10 +118,11 @@ class FastPath:
         version = self.version()
         if version is None:
             return self.wsgi_app(environ, start_response)
+        generation = (version, answer_day())  # what api/caching.py records an answer under
         key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), *(environ.get(h, "") for h in _KEY_HEADERS))
-        entry = self.store.get(version, key)
+        entry = self.store.get(generation, key)
         if entry is not None and entry.etag is not None and _matches(environ, entry.etag):
-            entry = self.store.get(version, (*key, 304))
+            entry = self.store.get(generation, (*key, 304))
             key = (*key, 304)
         if entry is None:
             return self._record(environ, start_response, key)
@@ -138,8 +144,8 @@ class FastPath:
             return start_response(status, headers, exc_info)
 
         chunks = self.wsgi_app(environ, capture)
-        version = environ.get(RECORD)
-        if version is None or any(name.lower() == "set-cookie" for name, _ in captured.get("headers", ())):
+        generation = environ.get(RECORD)
+        if generation is None or any(name.lower() == "set-cookie" for name, _ in captured.get("headers", ())):
             return chunks
         try:
             body = b"".join(chunks)
@@ -151,7 +157,7 @@ class FastPath:
         status = captured["status"]
         if status.startswith("304") and key[-1] != 304:
             key = (*key, 304)
-        self.store.put(version, key, Recorded(status, headers, body, _base_etag(etag)))
+        self.store.put(generation, key, Recorded(status, headers, body, _base_etag(etag)))
         if self.limiter is not None:
             self.limiter.count(environ.get("REMOTE_ADDR") or "127.0.0.1")
         return [body]

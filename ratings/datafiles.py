@@ -7,6 +7,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from scoring.explain import Templates, load_templates
 from scoring.methodology import Methodology, load_methodologies, load_methodology
 from scoring.risk import RiskList, load_risk_list
 
@@ -50,6 +51,15 @@ def known_stages() -> set[str]:
 @lru_cache(maxsize=None)
 def risk_list() -> RiskList:
     return load_risk_list(DATA_DIR / "risk")
+
+
+EXPLANATION_LANGUAGE = "en"  # the language of the explanation templates every response uses
+
+
+@lru_cache(maxsize=None)
+def explanation_templates(language: str = EXPLANATION_LANGUAGE) -> Templates:
+    """The sentences explanations are built from: data/explanations/<language>.json."""
+    return load_templates(DATA_DIR / "explanations" / f"{language}.json")
 
 
 @lru_cache(maxsize=None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -30,7 +31,7 @@ def load_demo(session: Session, directory: Path = DEMO_DIR) -> Counter:
         for section, outcomes in report.as_dict().items()
     })
     demo = json.loads((directory / "assessments.json").read_text(encoding="utf-8"))
-    for item in sorted(demo["assessments"], key=lambda a: a["cycle_year"]):  # older cycles publish first
+    for item in sorted(demo["assessments"], key=lambda a: (a["cycle_year"], a.get("published_at") or "")):  # oldest first
         if _publish_once(session, demo["methodology"], item):
             written["published_ratings"] += 1
     return +written  # drop zero counts
@@ -48,7 +49,11 @@ def _publish_once(session: Session, methodology: str, item: dict) -> bool:
     if exists is not None:
         return False
     draft = assessments.create_assessment(session, company=item["company"], methodology=methodology, cycle_year=item["cycle_year"])
+    if item.get("evidence_cutoff"):  # when the fictional research was done
+        draft.evidence_cutoff = date.fromisoformat(item["evidence_cutoff"])
     assessments.replace_answers(session, draft.id, entries=item["answers"])
     assessments.submit(session, draft.id)
-    publishing.publish(session, draft.id, reviewer=None)  # the demo has no reviewer: four eyes is for people
+    # The demo has no reviewer (four eyes is for people), and its history has dates of its own.
+    published_at = datetime.fromisoformat(item["published_at"].replace("Z", "+00:00")) if item.get("published_at") else None
+    publishing.publish(session, draft.id, reviewer=None, published_at=published_at)
     return True

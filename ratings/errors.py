@@ -10,11 +10,13 @@ class DomainError(Exception):
 
     default_code = "error"
 
-    def __init__(self, message: str, *, code: str | None = None, errors: dict[str, Any] | None = None):
+    def __init__(self, message: str, *, code: str | None = None, errors: dict[str, Any] | None = None,
+                 extra: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code
         self.errors = errors
+        self.extra = extra or {}  # more top-level fields of the error body (an unknown barcode's `rating_request`)
 
 
 class Malformed(DomainError):

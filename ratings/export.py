@@ -19,22 +19,12 @@ from sqlmodel import Session, select
 
 from ratings import changes
 from ratings.errors import Gone
-from ratings.models import Brand, Company, Gs1Prefix, Industry, Product, PublishedRating
-from ratings.publishing import current_grades
+from ratings.models import Brand, Company, Gs1Prefix, Industry, Product
+from ratings.public import offline_ratings
 
 BATCH = 10_000
 MAX_DELTA = 20_000  # past this a fresh bundle is smaller and faster than the delta
 FORMAT = 1
-
-
-def _rating(rating: PublishedRating | None) -> dict[str, Any] | None:
-    if rating is None:
-        return None
-    return {
-        "grade": rating.grade, "score": round(rating.score, 1), "scale": rating.scale,
-        "categories": {cid: c.get("grade") for cid, c in rating.categories.items()},
-        "published_at": rating.published_at.isoformat(),
-    }
 
 
 class _Lookups:
@@ -43,9 +33,9 @@ class _Lookups:
     def __init__(self, session: Session):
         self.company_slug = dict(session.exec(select(Company.id, Company.slug)).all())
         self.industry_slug = dict(session.exec(select(Industry.id, Industry.slug)).all())
-        # Only the columns a record shows: 2,000 full ratings (with their results) took 300 MB.
-        shown = (PublishedRating.scale, PublishedRating.categories, PublishedRating.published_at)
-        self.ratings = {c: _rating(r) for c, r in current_grades(session, extra=shown).items()}
+        # The public rating summary (ratings/public.py), built a batch of ratings at a time: 2,000 full
+        # ratings (with their results) decoded at once took 300 MB.
+        self.ratings = offline_ratings(session)
 
 
 def company_record(company: Company, lookups: _Lookups) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from sqlalchemy import String, any_, bindparam, insert, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
-from ratings import assessments, changes, datafiles, proposals, rules
+from ratings import assessments, categories, changes, datafiles, proposals, rules
 from ratings.publishing import current_grades
 from ratings.barcodes import parse_barcode
 from ratings.errors import DomainError, Invalid, Malformed
@@ -30,8 +30,8 @@ SECTIONS = ("industries", "companies", "gs1_prefixes", "sourcing", "brands", "pr
 # CSV: one kind of row per file; the required columns, then the optional ones.
 CSV_COLUMNS = {
     "companies": (("slug", "name"), ("country", "website", "parent")),
-    "brands": (("slug", "name", "company"), ("industry", "aliases")),  # aliases separated by "|"
-    "products": (("gtin", "name", "brand"), ()),
+    "brands": (("slug", "name", "company"), ("industry", "aliases", "category")),  # aliases separated by "|"
+    "products": (("gtin", "name", "brand"), ("category",)),  # category: a slug of data/categories.json
     "gs1_prefixes": (("company", "prefix"), ()),
     "sourcing": (("company", "stage"), ("good", "country", "disclosed")),
     "answers": (("company", "cycle_year", "indicator", "value"),
@@ -223,6 +223,8 @@ class _Plan:
         self.industries = {i.slug: i for i in session.exec(select(Industry))}
         self.companies = {c.slug: c for c in session.exec(select(Company))}
         self.brand_ids = dict(session.exec(select(Brand.slug, Brand.id)).all())
+        # brand slug -> industry slug, to check product categories (this import's brands added while checking)
+        self.brand_industry = dict(session.exec(select(Brand.slug, Industry.slug).join(Industry, Industry.id == Brand.industry_id)).all())
         self.by_section: dict[str, list[Row]] = defaultdict(list)
         self.stages = datafiles.known_stages()
         self.new = {"industries": set(), "companies": set(), "brands": set()}
@@ -341,8 +343,13 @@ class _Plan:
         else:
             for alias in aliases:
                 self.rule(row, "aliases", rules.name(alias))
+        # A row without an industry leaves the brand's as it is: its category is checked against that one.
+        industry = data["industry"] if "industry" in data else self.brand_industry.get(data.get("slug"))
+        for reason in categories.category_problems(industry, data.get("category")):
+            self.fail(row, "category", reason)
         if self._slug_and_name(row, data, "brands"):
             self.new["brands"].add(data["slug"])
+            self.brand_industry[data["slug"]] = industry
 
     def _check_products(self, row: Row, data: dict) -> None:
         try:
@@ -357,6 +364,9 @@ class _Plan:
         self.rule(row, "name", rules.name(data.get("name"), max_length=rules.PRODUCT_NAME_MAX))
         if not self._known("brands", data.get("brand")):
             self.fail(row, "brand", f"unknown brand {data.get('brand')!r}")
+        elif data.get("category") is not None:
+            for reason in categories.category_problems(self.brand_industry.get(data["brand"]), data["category"]):
+                self.fail(row, "category", reason)
 
     def _check_answers(self, row: Row, data: dict) -> None:
         if not self._known("companies", data.get("company")):
@@ -510,6 +520,8 @@ class _Plan:
                 values["industry_id"] = industry.id if industry else None
             if "aliases" in d:
                 values["aliases"] = list(dict.fromkeys(a.strip() for a in d["aliases"] or []))
+            if "category" in d:  # likewise: an absent key leaves the category as it is; null clears it
+                values["category"] = d["category"]
             return values
 
         self._upsert(Brand, rows, fields, report, "brands", known)
@@ -521,18 +533,20 @@ class _Plan:
     def _write_products(self, rows, report, progress):
         for chunk in _chunks(rows, CHUNK):
             by_gtin = {row.data["_gtin"]: row.data for row in chunk}
-            existing = {p.gtin: p for p in self.session.exec(select(Product.gtin, Product.id, Product.name, Product.brand_id)
+            existing = {p.gtin: p for p in self.session.exec(select(Product.gtin, Product.id, Product.name, Product.brand_id, Product.category)
                                                               .where(_one_of(self.session, Product.gtin, list(by_gtin))))}
             now = utcnow()
             inserts, updates, updated_gtins = [], [], []
             for gtin, data in by_gtin.items():
                 brand_id, name = self.brand_ids[data["brand"]], data["name"].strip()
                 found = existing.get(gtin)
+                # An absent category key leaves the stored one as it is; null (an empty cell) clears it.
+                category = data["category"] if "category" in data else (found.category if found is not None else None)
                 if found is None:
                     inserts.append({"gtin": gtin, "name": name, "brand_id": brand_id, "source": "import",
-                                    "created_at": now, "updated_at": now})
-                elif (found.name, found.brand_id) != (name, brand_id):
-                    updates.append({"id": found.id, "name": name, "brand_id": brand_id, "updated_at": now})
+                                    "created_at": now, "updated_at": now, "category": category})
+                elif (found.name, found.brand_id, found.category) != (name, brand_id, category):
+                    updates.append({"id": found.id, "name": name, "brand_id": brand_id, "updated_at": now, "category": category})
                     updated_gtins.append(gtin)
             if inserts:
                 _bulk_insert(self.session, Product.__table__, inserts)

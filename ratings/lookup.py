@@ -7,18 +7,23 @@ upstream product database (when configured) -> not found.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from sqlmodel import Session, select
 
+from ratings import categories
 from ratings.barcodes import Barcode, parse_barcode
+from ratings.categories import Category
 from ratings.catalog import create_product
 from ratings.db import transaction
 from ratings.errors import Conflict, NotFound
-from ratings.models import Brand, Company, Gs1Prefix, Industry, Product, PublishedRating
-from ratings.publishing import current_rating
+from ratings.models import Brand, CatalogChange, Company, Gs1Prefix, Industry, Product, PublishedRating
+from ratings.publishing import current_grades, current_rating, grade_rank
+from ratings.rating_requests import request_link
+from ratings.upstream import UpstreamProduct
 from ratings.search import match_brand, normalise
 
+ALTERNATIVES = 3
 FUZZY_UPSTREAM = "upstream_fuzzy"
 
 
@@ -28,12 +33,14 @@ class BarcodeMatch:
     match: str  # product | gs1_prefix | upstream
     product: Optional[Product]
     brand: Optional[Brand]
-    company: Company
+    company: Optional[Company]  # None only for an upstream product whose brand we do not know
     rating: Optional[PublishedRating]
+    upstream: Optional[UpstreamProduct] = None  # what upstream said of a product we could not store
 
 
-# An upstream resolver takes (session, barcode) and returns a Product it stored, or None.
-UpstreamResolver = Callable[[Session, Barcode], Optional[Product]]
+# An upstream resolver takes (session, barcode) and returns a Product it stored, what upstream said of a product
+# whose brand we do not know (an UpstreamProduct: shown, not stored), or None.
+UpstreamResolver = Callable[[Session, Barcode], Union[Product, UpstreamProduct, None]]
 
 
 def lookup_barcode(session: Session, *, code: str, upstream: UpstreamResolver | None = None) -> BarcodeMatch:
@@ -47,9 +54,12 @@ def lookup_barcode(session: Session, *, code: str, upstream: UpstreamResolver | 
         return BarcodeMatch(barcode, "gs1_prefix", None, None, company, current_rating(session, company.id))
     if upstream is not None:
         product = upstream(session, barcode)
+        if isinstance(product, UpstreamProduct):  # a name we can show, of a brand nobody rated yet
+            return BarcodeMatch(barcode, "upstream", None, None, None, None, upstream=product)
         if product is not None:
             return _product_match(session, barcode, product, "upstream")
-    raise NotFound(f"No product or brand is known for barcode {barcode.gtin}.", code="barcode_not_found")
+    raise NotFound(f"No product or brand is known for barcode {barcode.gtin}.", code="barcode_not_found",
+                   extra={"rating_request": request_link(gtin=barcode.gtin)})
 
 
 def longest_prefix(session: Session, barcode: Barcode) -> Gs1Prefix | None:
@@ -66,6 +76,142 @@ def _product_match(session: Session, barcode: Barcode, product: Product, match: 
     # A fuzzy upstream match is a guess until an analyst confirms it: it shows no grade ("not rated").
     rating = None if product.source == FUZZY_UPSTREAM else current_rating(session, company.id)
     return BarcodeMatch(barcode, match, product, brand, company, rating)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    brand: Brand
+    company: Company
+    rating: Any  # grade and score of its company's current rating (see current_grades)
+    shared_category: Optional[Category]  # the product category it has in common with the scanned brand, if any
+    reason: str  # "A- vs C in apparel, knitwear"
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rank: int
+    score: float
+    name: str
+    brand_id: int
+    company_id: int
+    group: int  # the top parent of its company: brands of one group are one choice
+    rating: Any
+    categories: frozenset  # its main category and those of its products
+
+
+def alternatives(session: Session, *, industry_id: int | None, than: PublishedRating | None, exclude_company: int | None,
+                 brand: Brand | None = None, category: str | None = None) -> list[Alternative]:
+    """Up to three better-graded brands of the same industry, at most one per company group and none of the scanned
+    brand's group, ranked by grade, then by closeness of product category: first those that make `category` (the
+    scanned product's, else the brand's main one), then those sharing another category of the scanned brand, then
+    the rest of the industry; within that by score, then name. Each says why, in words."""
+    if industry_id is None:
+        return []
+    industry = session.get(Industry, industry_id)
+    held = _industry_candidates(session, industry_id)
+    wanted = _wanted_categories(session, brand, category)
+    bar = grade_rank(than) if than is not None else None
+    excluded = held.groups.get(exclude_company, exclude_company) if exclude_company is not None else None
+    chosen: dict[int, tuple] = {}  # group -> (closeness, candidate, shared)
+    for rank, bucket in held.by_rank:
+        if bar is not None and rank >= bar:
+            break  # best first: none of the rest is better either
+        if len(chosen) >= ALTERNATIVES:
+            break  # a worse grade never outranks the ones chosen
+        picks = []
+        for candidate in bucket:
+            if candidate.group == excluded or candidate.group in chosen:
+                continue
+            closeness, shared = _closeness(wanted, candidate.categories)
+            picks.append((closeness, -candidate.score, candidate.name, candidate.brand_id, candidate, shared))
+        for closeness, _score, _name, _id, candidate, shared in sorted(picks, key=lambda p: p[:4]):
+            if candidate.group not in chosen:
+                chosen[candidate.group] = (closeness, candidate, shared)
+    ranked = sorted(chosen.values(), key=lambda c: (c[1].rank, c[0], -c[1].score, c[1].name, c[1].brand_id))[:ALTERNATIVES]
+    if not ranked:
+        return []
+    ids = [c.brand_id for _, c, _ in ranked]
+    brands = {b.id: b for b in session.exec(select(Brand).where(Brand.id.in_(ids)))}
+    companies = {c.id: c for c in session.exec(select(Company).where(Company.id.in_([c.company_id for _, c, _ in ranked])))}
+    found = []
+    for _near, candidate, shared in ranked:
+        found_category = categories.get(industry.slug, shared)
+        found.append(Alternative(brands[candidate.brand_id], companies[candidate.company_id], candidate.rating,
+                                 found_category, _reason(candidate.rating, than, industry, found_category)))
+    return found
+
+
+def _wanted_categories(session: Session, brand: Brand | None, category: str | None) -> list[str]:
+    """The scanned item's category first, then the brand's main one, then the other categories it makes."""
+    wanted = [category] if category else []
+    if brand is not None:
+        if brand.category:
+            wanted.append(brand.category)
+        wanted.extend(session.exec(select(Product.category).where(Product.brand_id == brand.id, Product.category.is_not(None))
+                                   .distinct().order_by(Product.category)))
+    return list(dict.fromkeys(wanted))
+
+
+def _closeness(wanted: list[str], offered: frozenset) -> tuple[int, str | None]:
+    """0: it makes the scanned product's category; 1: another category of the scanned brand; 2: the industry only."""
+    for position, category in enumerate(wanted):
+        if category in offered:
+            return (0 if position == 0 else 1), category
+    return 2, None
+
+
+def _reason(rating, than: PublishedRating | None, industry: Industry, category: Category | None) -> str:
+    where = industry.slug + (f", {category.name.lower()}" if category else "")
+    return f"{rating.grade} vs {than.grade if than is not None else 'not rated'} in {where}"
+
+
+@dataclass(frozen=True)
+class _IndustryCandidates:
+    by_rank: list[tuple[int, list[_Candidate]]]  # rated brands of the industry grouped by grade rank, best first
+    groups: dict[int, int]  # company id -> id of its top parent (every company)
+
+
+# Per process: industry -> (catalog version, its candidates). Every change of a company, brand, product, rating or
+# withdrawal appends to the catalog change log, so an unchanged version means unchanged candidates.
+_RANKED: dict[int, tuple[tuple, _IndustryCandidates]] = {}
+
+
+def _industry_candidates(session: Session, industry_id: int) -> _IndustryCandidates:
+    """Every brand of the industry whose company has a current rating. Recomputing this for every lookup was
+    most of a lookup's time."""
+    # The newest change's id and time: an id alone could repeat in another database with the same industry ids.
+    version = tuple(session.exec(select(CatalogChange.id, CatalogChange.at).order_by(CatalogChange.id.desc()).limit(1)).first() or ())
+    held = _RANKED.get(industry_id)
+    if held is not None and held[0] == version:
+        return held[1]
+    current = current_grades(session, select(Brand.company_id).where(Brand.industry_id == industry_id))
+    brands = session.exec(select(Brand.id, Brand.name, Brand.company_id, Brand.category)
+                          .where(Brand.industry_id == industry_id, Brand.company_id.in_(list(current)))).all() if current else []
+    made: dict[int, set] = {b.id: ({b.category} if b.category else set()) for b in brands}
+    if brands:
+        rated_brands = select(Brand.id).where(Brand.industry_id == industry_id, Brand.company_id.in_(list(current)))
+        for brand_id, category in session.exec(select(Product.brand_id, Product.category).where(
+                Product.brand_id.in_(rated_brands), Product.category.is_not(None)).distinct()):
+            made[brand_id].add(category)
+    parents = dict(session.exec(select(Company.id, Company.parent_id)).all())
+    groups = {company_id: _top(company_id, parents) for company_id in parents}
+    buckets: dict[int, list[_Candidate]] = {}
+    for b in brands:
+        rating = current[b.company_id]
+        rank = grade_rank(rating)
+        buckets.setdefault(rank, []).append(
+            _Candidate(rank, rating.score, b.name, b.id, b.company_id, groups.get(b.company_id, b.company_id), rating, frozenset(made[b.id])))
+    held_now = _IndustryCandidates(sorted(buckets.items()), groups)
+    _RANKED[industry_id] = (version, held_now)
+    return held_now
+
+
+def _top(company_id: int, parents: dict[int, int | None]) -> int:
+    seen = {company_id}
+    while parents.get(company_id) is not None and parents[company_id] not in seen:  # a cycle would be a data bug
+        company_id = parents[company_id]
+        seen.add(company_id)
+    return company_id
 
 
 def industry_of(session: Session, brand: Brand | None) -> Industry | None:

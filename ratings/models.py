@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Optional
 
 from sqlalchemy import UniqueConstraint, event
@@ -46,6 +46,7 @@ class Brand(SQLModel, table=True):
     aliases: list[str] = _json()
     created_at: datetime = _created()
     updated_at: datetime = _created()
+    category: Optional[str] = Field(default=None, max_length=60)  # its main product line (data/categories.json)
 
 
 class Product(SQLModel, table=True):
@@ -56,6 +57,7 @@ class Product(SQLModel, table=True):
     source: str = Field(default="analyst", max_length=20)  # analyst | import | upstream | upstream_fuzzy
     created_at: datetime = _created()
     updated_at: datetime = _created()
+    category: Optional[str] = Field(default=None, max_length=60)  # a slug of its brand's industry (data/categories.json)
 
 
 class Gs1Prefix(SQLModel, table=True):
@@ -103,6 +105,7 @@ class Assessment(SQLModel, table=True):
     created_at: datetime = _created()
     updated_at: datetime = _created()
     version: int = Field(default=1)  # optimistic locking: every write bumps it
+    evidence_cutoff: Optional[date] = None  # the research was done: no evidence after this date was considered
     # Frozen at submission (the reviewed inputs), cleared when returned to draft: [{stage, good, country, disclosed}]
     sourcing_snapshot: Optional[list] = Field(default=None, sa_type=JSONType)
     risk_list_edition: Optional[str] = Field(default=None, max_length=60)
@@ -196,6 +199,46 @@ class CatalogChange(SQLModel, table=True):
     entity: str = Field(max_length=20)  # company | brand | gtin | prefix
     key: str = Field(max_length=120, index=True)  # slug, GTIN or prefix
     at: datetime = _created()
+
+
+class RatingRequest(SQLModel, table=True):
+    """Demand for a rating: one row per target (a GTIN nobody rated, a brand, a company), never public.
+
+    Not catalog state: it never appends to the change log. Holds no client address (see RatingRequestHit)."""
+
+    __table_args__ = (UniqueConstraint("target_type", "target_key"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    target_type: str = Field(max_length=10)  # gtin | brand | company
+    target_key: str = Field(max_length=120)  # the GTIN-14 or the slug
+    brand_id: Optional[int] = Field(default=None, foreign_key="brand.id", index=True)
+    company_id: Optional[int] = Field(default=None, foreign_key="company.id", index=True)
+    count: int = Field(default=0, index=True)  # distinct clients per UTC day, summed over days
+    first_requested_at: datetime = _created()
+    last_requested_at: datetime = _created()
+
+
+class RatingRequestGtin(SQLModel, table=True):
+    """The barcodes people scanned when they asked for a target's rating."""
+
+    __table_args__ = (UniqueConstraint("request_id", "gtin"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="ratingrequest.id", index=True)
+    gtin: str = Field(max_length=14)
+    count: int = Field(default=0)
+
+
+class RatingRequestHit(SQLModel, table=True):
+    """Who counted today: a hash of the client under a salt of the day that is never stored and thrown away
+    at the day's end; rows of earlier days are deleted. One row per (target, day, client)."""
+
+    __table_args__ = (UniqueConstraint("request_id", "day", "client_hash"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="ratingrequest.id", index=True)
+    day: date = Field(index=True)
+    client_hash: str = Field(max_length=64)
 
 
 class AssessmentAuthor(SQLModel, table=True):

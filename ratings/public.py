@@ -5,37 +5,155 @@ These are services like any other (they take a Session); the API's schemas only 
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
+from scoring.explain import Explanation, explain, stored_result
 from scoring.inputs import default_visibility
 
-from ratings import catalog, datafiles
+from ratings import catalog, categories, datafiles
 from ratings.errors import Invalid
-from ratings import read_model
-from ratings.barcodes import parse_barcode
-from ratings.lookup import FUZZY_UPSTREAM, BarcodeMatch, industry_of, lookup_barcode
-from ratings.read_model import LookupModel, brand_summary, company_ref
-from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
+from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
+from ratings.models import Answer, Assessment, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import brand_history, current_grades, current_rating, withdrawals
+from ratings.rating_requests import request_link
 from ratings.search import BrandIndex
+from ratings.types import utcnow
 
 
-def rating_dict(rating: PublishedRating | None) -> dict[str, Any] | None:
+def rating_dict(rating: PublishedRating | None, *, today: date | None = None) -> dict[str, Any] | None:
+    """The public summary of a rating: the one shape every response that shows a rating uses.
+
+    Categories and stages are named (`{id: {"id", "name", "score", "grade"}}`, `{id: {"id", "name", "score"}}`,
+    in methodology order); `stale` depends on `today` (UTC by default), so it is computed per answer."""
     if rating is None:
         return None
+    method = datafiles.methodology(rating.methodology_id)
+    stale_after = _stale_after(rating.published_at, method.stale_after_months)
+    today = today or utcnow().date()
     return {
         "id": rating.id,
         "grade": rating.grade,
         "score": round(rating.score, 1),
         "scale": rating.scale,
         "scale_reasons": rating.scale_reasons,
-        "categories": rating.categories,
-        "stages": rating.stages,
+        "categories": named_categories(rating.categories, method),
+        "stages": named_stages(rating.stages, method),
         "methodology": {"id": rating.methodology_id, "version": rating.methodology_version},
         "published_at": rating.published_at,
         "inputs_hash": rating.inputs_hash,
+        **_research_dates(rating),  # cycle_year, evidence_cutoff
+        "stale": stale_after is not None and today >= stale_after,
+        "stale_after": stale_after,
+        "explanation": explanation_for(rating),
+    }
+
+
+def _research_dates(rating: PublishedRating) -> dict[str, Any]:
+    """The cycle and the research cut-off of the assessment a rating was published from."""
+    session = object_session(rating)
+    assessment = session.get(Assessment, rating.assessment_id) if session is not None else None
+    return {
+        "cycle_year": assessment.cycle_year if assessment else None,
+        "evidence_cutoff": assessment.evidence_cutoff if assessment else None,
+    }
+
+
+OFFLINE_BATCH = 200  # full ratings decoded at a time for the bundle: their stored results are large
+
+
+def offline_ratings(session: Session, company_ids=None) -> dict[int, dict[str, Any]]:
+    """Each company's current rating as the offline bundle and /v1/changes carry it: the public summary
+    (rating_dict), dates as ISO text, without `stale`, which depends on the day the bundle is read: an
+    offline app compares `stale_after` with its own date. Ratings are decoded a batch at a time."""
+    current = current_grades(session, company_ids)
+    ids = [row.id for row in current.values()]
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), OFFLINE_BATCH):
+        batch = session.exec(select(PublishedRating).where(PublishedRating.id.in_(ids[start:start + OFFLINE_BATCH]))).all()
+        # Loaded into the session, so rating_dict's cycle-year lookups need no query of their own.
+        assessments = session.exec(select(Assessment).where(Assessment.id.in_([r.assessment_id for r in batch]))).all()
+        for rating in batch:
+            summary = rating_dict(rating)
+            del summary["stale"]
+            summary["published_at"] = rating.published_at.isoformat()
+            for day in ("stale_after", "evidence_cutoff"):
+                summary[day] = summary[day].isoformat() if summary[day] else None
+            found[rating.id] = summary
+        for row in (*batch, *assessments):
+            session.expunge(row)  # keep memory flat over thousands of ratings
+    return {company_id: found[row.id] for company_id, row in current.items()}
+
+
+def named_categories(scores: dict[str, Any], method) -> dict[str, dict[str, Any]]:
+    """{id: {"id", "name", "score", "grade"}} in methodology order; ids the methodology lacks keep their id as name."""
+    names = {c.id: c.name for c in method.categories}
+    ordered = [cid for cid in names if cid in scores] + [cid for cid in scores if cid not in names]
+    return {
+        cid: {"id": cid, "name": names.get(cid, cid), "score": scores[cid].get("score"),
+              "grade": scores[cid].get("grade")}
+        for cid in ordered
+    }
+
+
+def named_stages(stages: dict[str, Any], method) -> dict[str, dict[str, Any]]:
+    """{id: {"id", "name", "score"}} in methodology order."""
+    names = {s.id: s.name for s in method.stages}
+    ordered = [sid for sid in names if sid in stages] + [sid for sid in stages if sid not in names]
+    return {sid: {"id": sid, "name": names.get(sid, sid), "score": stages[sid].get("score")} for sid in ordered}
+
+
+EXPLAINED_CACHE_SIZE = 4096
+_explained: dict[tuple, Explanation] = {}  # per process: a published rating never changes
+
+
+def explanation_for(rating: PublishedRating) -> dict[str, Any]:
+    """Why this grade, in words, from what the rating stored (so ratings published before explanations
+    existed are explained too): the one place the public explanation of a rating is built.
+
+    Published ratings are immutable, and the methodology and templates are loaded once per process, so
+    each rating's explanation is built once per process (the key also holds what identifies its content,
+    in case a restore brings back another rating under the same id)."""
+    key = (rating.id, rating.inputs_hash, rating.grade, rating.score, rating.methodology_id, rating.methodology_version)
+    found = _explained.get(key)
+    if found is None:
+        method = datafiles.methodology(rating.methodology_id)
+        result = stored_result({**rating.result, "grade": rating.grade, "scale": rating.scale}, score=rating.score)
+        found = explain(result, method, datafiles.explanation_templates())
+        if len(_explained) >= EXPLAINED_CACHE_SIZE:
+            _explained.clear()  # bounded; a miss only costs one explanation
+        _explained[key] = found
+    return found.to_dict()
+
+
+def _stale_after(published_at: datetime, months: int | None) -> date | None:
+    """The first day on which a rating published at `published_at` counts as stale: `months` later."""
+    if months is None:
+        return None
+    start = published_at.date()
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def company_ref(company: Company) -> dict[str, Any]:
+    return {"slug": company.slug, "name": company.name, "country": company.country}
+
+
+def brand_summary(brand: Brand, company: Company, rating: PublishedRating | None, industry: str | None) -> dict[str, Any]:
+    return {
+        "slug": brand.slug,
+        "name": brand.name,
+        "aliases": brand.aliases,
+        "industry": industry,
+        "company": company_ref(company),
+        "grade": rating.grade if rating else None,
+        "score": round(rating.score, 1) if rating else None,
+        "category": categories.ref(categories.get(industry, brand.category)),  # its main product line
     }
 
 
@@ -48,47 +166,51 @@ def _industry_slug(session: Session, brand: Brand) -> str | None:
     return industry.slug if industry else None
 
 
-def barcode_view(session: Session, *, code: str, model: LookupModel, upstream=None) -> dict[str, Any]:
-    """A lookup answer; `model` is the read model of the current catalog version (ratings/read_model.py)."""
-    barcode = parse_barcode(code)
-    known = read_model.product_row(session, barcode.gtin)
-    if known is None:  # a GS1 prefix, upstream, or nothing: the general path
-        return _barcode_view(session, code=code, model=model, upstream=upstream)
-    product, brand, company = known  # the common case: one query, the rest from the read model
-    # A fuzzy upstream match is a guess until an analyst confirms it: it shows no grade (ratings/lookup.py).
-    rating = None if product["source"] == FUZZY_UPSTREAM else model.rating_of(company.id)
-    return {
-        "barcode": {"input": barcode.input, "gtin": barcode.gtin},
-        "match": "product",
-        "status": _status(rating),
-        "product": product,
-        "brand": brand_summary(brand, company, rating, model.industries.get(brand.industry_id)),
-        "company": company_ref(company),
-        "rating": rating_dict(rating),
-        "alternatives": model.alternatives(session, industry_id=brand.industry_id, than=rating, exclude_company=company.id),
-    }
+def _alternatives(session: Session, industry_id: int | None, rating, company_id: int, brand: Brand | None = None,
+                  category: str | None = None) -> list[dict[str, Any]]:
+    slugs = {i.id: i.slug for i in session.exec(select(Industry))}
+    return [
+        {
+            **brand_summary(alt.brand, alt.company, alt.rating, slugs.get(alt.brand.industry_id)),
+            "reason": alt.reason,
+            "shared_category": categories.ref(alt.shared_category),
+        }
+        for alt in alternatives(session, industry_id=industry_id, than=rating, exclude_company=company_id,
+                                brand=brand, category=category)
+    ]
 
 
-def _barcode_view(session: Session, *, code: str, model: LookupModel, upstream=None) -> dict[str, Any]:
+def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any]:
     found: BarcodeMatch = lookup_barcode(session, code=code, upstream=upstream)
     brand = found.brand
-    if brand is None:  # matched by company prefix: suggest within the industry of its first brand
+    if brand is None and found.company is not None:  # matched by company prefix: suggest within its first brand's industry
         brand_for_industry = session.exec(select(Brand).where(Brand.company_id == found.company.id).order_by(Brand.id)).first()
     else:
         brand_for_industry = brand
+    if found.product is not None:
+        product = {
+            "gtin": found.product.gtin, "name": found.product.name, "source": found.product.source,
+            "category": categories.ref(categories.get(_industry_slug(session, brand), found.product.category)),
+        }
+    elif found.upstream is not None:  # what upstream knows of a product whose brand we do not know
+        product = {"gtin": found.upstream.gtin, "name": found.upstream.name, "source": "upstream", "category": None,
+                   "brand_names": list(found.upstream.brands)}
+    else:
+        product = None
     return {
         "barcode": {"input": found.barcode.input, "gtin": found.barcode.gtin},
         "match": found.match,
         "status": _status(found.rating),
-        "product": None if found.product is None else {
-            "gtin": found.product.gtin, "name": found.product.name, "source": found.product.source,
-        },
+        "product": product,
         "brand": None if brand is None else brand_summary(brand, found.company, found.rating, _industry_slug(session, brand)),
-        "company": company_ref(found.company),
+        "company": None if found.company is None else company_ref(found.company),
         "rating": rating_dict(found.rating),
-        "alternatives": model.alternatives(
-            session, industry_id=brand_for_industry.industry_id if brand_for_industry else None, than=found.rating,
-            exclude_company=found.company.id),
+        "alternatives": _alternatives(
+            session, brand_for_industry.industry_id if brand_for_industry else None, found.rating,
+            found.company.id if found.company is not None else None,
+            brand=brand, category=found.product.category if found.product is not None else None,
+        ),
+        "rating_request": request_link(gtin=found.barcode.gtin) if found.rating is None else None,
     }
 
 
@@ -103,20 +225,23 @@ def grade_max_rank(grade: str | None) -> int | None:
     return letters.index(grade)
 
 
-def search_page(session: Session, index: BrandIndex, *, model: LookupModel, q, industry, grade_min, page, page_size) -> dict[str, Any]:
+def search_page(session: Session, index: BrandIndex, *, q, industry, grade_min, page, page_size) -> dict[str, Any]:
     if industry is not None:
         catalog.get_industry(session, industry)  # an unknown industry is a 404, not an empty list
     hits = index.search(q, industry=industry, max_rank=grade_max_rank(grade_min))
     chosen = hits[(page - 1) * page_size: page * page_size]
-    found = read_model.brands_and_companies(session, [h.brand_id for h in chosen])
+    brands = {b.id: b for b in session.exec(select(Brand).where(Brand.id.in_([h.brand_id for h in chosen])))}
+    companies = {c.id: c for c in session.exec(select(Company).where(Company.id.in_([b.company_id for b in brands.values()])))}
+    ratings = current_grades(session, list(companies))  # grade and score only: full ratings are large
     items = [
-        brand_summary(*found[h.brand_id], model.rating_of(found[h.brand_id][1].id), h.industry)
+        brand_summary(brands[h.brand_id], companies[brands[h.brand_id].company_id],
+                      ratings.get(brands[h.brand_id].company_id), h.industry)
         for h in chosen
     ]
     return {"items": items, "page": page, "page_size": page_size, "total": len(hits)}
 
 
-def scorecard(session: Session, *, slug: str, model: LookupModel) -> dict[str, Any]:
+def scorecard(session: Session, *, slug: str) -> dict[str, Any]:
     brand = catalog.get_brand(session, slug)
     company = session.get(Company, brand.company_id)
     rating = current_rating(session, company.id)
@@ -137,7 +262,8 @@ def scorecard(session: Session, *, slug: str, model: LookupModel) -> dict[str, A
             for r, owner, owned_from, owned_to in carried
         ],
         "reply": _accepted_reply(session, rating),
-        "alternatives": model.alternatives(session, industry_id=brand.industry_id, than=rating, exclude_company=company.id),
+        "alternatives": _alternatives(session, brand.industry_id, rating, company.id, brand=brand, category=brand.category),
+        "rating_request": request_link(brand=brand.slug) if rating is None else None,
     }
 
 
@@ -211,6 +337,7 @@ def company_profile(session: Session, *, slug: str) -> dict[str, Any]:
         "status": _status(rating),
         "rating": rating_dict(rating),
         "brands": [brand_summary(b, company, rating, slugs.get(b.industry_id)) for b in brands],
+        "rating_request": request_link(company=company.slug) if rating is None else None,
     }
 
 

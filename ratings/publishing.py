@@ -19,9 +19,10 @@ from ratings.types import utcnow
 
 
 def publish(session: Session, assessment_id: int, *, reviewer: User | None,
-            expected_version: int | None = None) -> PublishedRating:
+            expected_version: int | None = None, published_at=None) -> PublishedRating:
     """Score a submitted assessment, exactly the version the reviewer read (`expected_version`, from If-Match),
-    on the sourcing frozen at submission, and store its rating. No author of it may publish it."""
+    on the sourcing frozen at submission, and store its rating. No author of it may publish it.
+    `published_at` is for the demo loader only (its fictional history)."""
     assessment = get_assessment(session, assessment_id, for_update=True)  # two reviewers at once: one waits
     if assessment.status != "submitted":
         raise Conflict(
@@ -54,6 +55,7 @@ def publish(session: Session, assessment_id: int, *, reviewer: User | None,
         published_by_id=reviewer.id if reviewer else None,
         sourcing=sourcing,
         risk_list_edition=assessment.risk_list_edition or datafiles.risk_list_edition(),
+        published_at=published_at or utcnow(),  # an explicit date: the demo loader only (its fictional history)
     )
     before = audit.snapshot(assessment)
     assessment.status = "published"

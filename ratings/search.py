@@ -1,4 +1,5 @@
-"""Brand search: case-, accent- and punctuation-insensitive, prefix- and typo-tolerant (rapidfuzz).
+"""Brand search: case-, accent- and punctuation-insensitive, prefix- and typo-tolerant (rapidfuzz), by name
+or alias, and by what a brand makes (the words of its product names, its product categories).
 
 The index is built once from the database and kept by the caller for as long as the catalog
 version does not change; searching it touches no database.
@@ -7,18 +8,32 @@ version does not change; searching it touches no database.
 from __future__ import annotations
 
 import math
+import re
+from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import Iterable
+
 from rapidfuzz import fuzz, process, utils
 from slugify import slugify
 from sqlmodel import Session, select
 
-from ratings.models import Brand, Industry
+from ratings import categories
+from ratings.models import Brand, Industry, Product
 from ratings.publishing import current_grades, grade_rank
 
 MATCH_THRESHOLD = 75  # similarity of whole names below this is noise
 WORD_THRESHOLD = 80  # one typo in a six-letter word still matches
 UNRATED = 10_000  # sorts after every grade
+MIN_TERM = 3  # shorter words of product names (sizes, "M", "of") are not indexed
+MADE_WEIGHT = 0.8  # a brand found by what it makes ranks below one found by its name
+STOP_WORDS = frozenset({"and", "with", "for", "the", "pack", "set", "one", "size", "count"})
+_WORD = re.compile(r"[^\W\d_]{3,}")  # letters only: sizes and weights are not what people search for
+
+
+def _category_terms(industry: str | None, slug: str | None) -> list[str]:
+    category = categories.get(industry, slug)
+    return [] if category is None else [category.name, *category.words]
 
 
 @dataclass(frozen=True)
@@ -36,7 +51,8 @@ def normalise(text: str) -> str:
 
 
 class BrandIndex:
-    def __init__(self, entries: list[BrandEntry], names: list[list[str]]):
+    def __init__(self, entries: list[BrandEntry], names: list[list[str]], terms: list[Iterable[str]] | None = None):
+        """`terms`: per entry, what it makes (words of its product names, its categories' names and words)."""
         self.entries = entries
         self._choices: list[str] = []
         self._owner: list[int] = []  # position in entries of each choice
@@ -53,20 +69,47 @@ class BrandIndex:
         self._choices_of = choices_of
         self._choices_by_length = _ByLength(self._choices)
         self._words_by_length = _ByLength(self._words)
+        # Term index: distinct words of what each brand makes -> the brands (positions), not every product row.
+        brands_of: dict[str, list[int]] = {}
+        normalised: dict[str, str] = {}
+        for position, entry_terms in enumerate(terms or ()):
+            words = set()
+            for term in entry_terms:
+                key = normalised.get(term)
+                if key is None:
+                    key = normalised[term] = normalise(term)
+                words.update(w for w in key.split() if len(w) >= MIN_TERM and w not in STOP_WORDS)
+            for word in words:
+                brands_of.setdefault(word, []).append(position)
+        self._terms = sorted(brands_of)
+        self._brands_of = {word: array("i", positions) for word, positions in brands_of.items()}
 
     @classmethod
     def build(cls, session: Session) -> "BrandIndex":
         industries = {i.id: i.slug for i in session.exec(select(Industry))}
         ratings = current_grades(session)  # grades only: 2,000 full ratings took 200 MB per worker
-        entries, names = [], []
+        entries, names, terms, position_of = [], [], [], {}
         for brand in session.exec(select(Brand).order_by(Brand.name)):
             rating = ratings.get(brand.company_id)
+            position_of[brand.id] = len(entries)
             entries.append(
                 BrandEntry(brand.id, brand.slug, brand.name, industries.get(brand.industry_id),
                            grade_rank(rating) if rating else UNRATED)
             )
             names.append([brand.name, *brand.aliases])
-        return cls(entries, names)
+            terms.append(set(_category_terms(industries.get(brand.industry_id), brand.category)))
+        # What brands make: the distinct words of their product names, and their products' categories.
+        industry_of = [entry.industry for entry in entries]
+        rows = session.exec(select(Product.brand_id, Product.name, Product.category).execution_options(yield_per=20_000))
+        for brand_id, name, category in rows:
+            position = position_of.get(brand_id)
+            if position is None:
+                continue
+            made = terms[position]
+            made.update(_WORD.findall(name.lower()))
+            if category:
+                made.update(_category_terms(industry_of[position], category))
+        return cls(entries, names, terms)
 
     def search(self, query: str | None, *, industry: str | None = None, max_rank: int | None = None) -> list[BrandEntry]:
         """Matching brands, by relevance then grade; everything (by grade, then name) without a query."""
@@ -81,8 +124,41 @@ class BrandIndex:
             owner = self._owner[index]
             if score > best.get(owner, 0) and allowed(self.entries[owner]):
                 best[owner] = score
+        for owner, score in self._made_matches(text).items():
+            if score > best.get(owner, 0) and allowed(self.entries[owner]):
+                best[owner] = score
         ranked = sorted(best, key=lambda owner: (-best[owner], self.entries[owner].rank, self.entries[owner].name))
         return [self.entries[owner] for owner in ranked]
+
+    def _made_matches(self, text: str) -> dict[int, float]:
+        """Entry position -> 0..100 for brands that make what was typed ("jumper"): every query word must match
+        a word of what it makes or of its name. Below name matches: a brand is found by its name first."""
+        query_words = text.split()
+        if not self._terms:
+            return {}
+        per_slot: list[dict[int, float]] = []
+        for query_word in query_words:
+            matched: dict[int, float] = {}
+            for word, score, _ in process.extract(query_word, self._terms, scorer=fuzz.ratio,
+                                                  score_cutoff=WORD_THRESHOLD, limit=None):
+                for position in self._brands_of[word]:
+                    matched[position] = max(matched.get(position, 0.0), score)
+            if len(query_word) >= MIN_TERM:
+                start = bisect_left(self._terms, query_word)
+                end = bisect_left(self._terms, query_word + "\uffff")
+                for word in self._terms[start:end]:
+                    for position in self._brands_of[word]:
+                        matched[position] = 100.0
+            per_slot.append(matched)
+        if not any(per_slot):
+            return {}  # nothing made matches: the common case of a brand name, kept cheap
+        if len(query_words) > 1:  # a word of its name also counts ("fernhollow shirt")
+            for slot, query_word in enumerate(query_words):
+                for word_index in self._words_starting(query_word):
+                    for index in self._choices_of[self._words[word_index]]:
+                        per_slot[slot].setdefault(self._owner[index], 100.0)
+        common = set(per_slot[0]).intersection(*per_slot[1:])
+        return {position: MADE_WEIGHT * sum(m[position] for m in per_slot) / len(per_slot) for position in common}
 
     def _relevance(self, text: str) -> dict[int, float]:
         """Choice index -> 0..100: the whole name (typos allowed), what was typed so far, or its words."""

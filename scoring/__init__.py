@@ -1,4 +1,5 @@
-"""The pure scoring engine: methodology model and loader, answers, risk list and scale, scores, roadmap.
+"""The pure scoring engine: methodology model and loader, answers, risk list and scale, scores, roadmap,
+explanations.
 
 No Flask, no database: plain frozen dataclasses in, plain frozen dataclasses out.
 """
@@ -13,6 +14,7 @@ from scoring.engine import (
     result_to_dict,
     score,
 )
+from scoring.explain import Explanation, Templates, load_templates, stored_result  # explain(): scoring.explain.explain
 from scoring.fingerprint import inputs_hash
 from scoring.inputs import (
     Answer,
@@ -28,6 +30,7 @@ from scoring.inputs import (
 from scoring.methodology import (
     AnswerSpec,
     Category,
+    GradeLabel,
     Indicator,
     Methodology,
     MethodologyError,
@@ -42,9 +45,9 @@ from scoring.roadmap import Roadmap, RoadmapItem
 
 __all__ = [
     "Answer", "AnswerProblem", "AnswerSpec", "Category", "CategoryResult", "Coverage", "Evidence",
-    "EvidenceCoverage", "Indicator", "IndicatorResult", "InputError", "Methodology", "MethodologyError",
+    "EvidenceCoverage", "Explanation", "GradeLabel", "Indicator", "IndicatorResult", "InputError", "Methodology", "MethodologyError",
     "Result", "RiskEntry", "RiskList", "RiskPair", "Roadmap", "RoadmapItem", "ScaleDecision", "SourcingRecord",
     "Stage", "StageResult", "answers_to_dicts", "decide_scale", "load_methodologies", "load_methodology",
     "inputs_hash", "load_risk_list", "methodology_to_dict", "parse_answers_document", "parse_methodology", "result_to_dict",
-    "score", "sourcing_to_dicts", "validate_answers",
+    "score", "sourcing_to_dicts", "validate_answers", "Templates", "load_templates", "stored_result",
 ]

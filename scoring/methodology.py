@@ -2,14 +2,20 @@
 
 A methodology file is checked in full when it is loaded, so the engine can trust every methodology it
 is handed. Each refusal names the file, the item and the rule broken.
+
+Besides the numbers, a file carries the words people read: each indicator's short `title` (and an
+optional `action`, what full credit takes, used by explanations), a label for every choice option, the
+unit of every percent answer, a label, meaning and colour token for every grade letter, and how many
+months a rating stays fresh (`stale_after_months`). They never change a score.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -21,6 +27,7 @@ NOT_APPLICABLE = "na"  # the answer value that takes an indicator out of every d
 # Float sums can land a hair below a threshold the exact arithmetic reaches: percents 36, 48 and 6
 # average to 30, but compute as 29.999999999999996. Within this much, a score counts as reaching it.
 GRADE_TOLERANCE = 1e-9
+COLOUR_TOKEN = re.compile(r"[a-z][a-z0-9-]*")  # e.g. "grade-a": a name an app maps to its own palette
 
 
 class MethodologyError(ValueError):
@@ -38,11 +45,26 @@ class Stage:
 class AnswerSpec:
     type: str  # "choice" or "percent"
     options: Mapping[str, float] | None  # choice: option name -> value in [0, 1]; percent: None
+    labels: Mapping[str, str] | None = None  # choice: option name -> what a person reads; percent: None
+    unit: str | None = None  # percent: what the number counts, e.g. "percent of suppliers"; choice: None
 
     def __hash__(self) -> int:
         # Written by hand because the options mapping is not hashable; frozenset keeps it order-free,
-        # like the equality it must agree with.
+        # like the equality it must agree with (equal specs have equal options, so this agrees).
         return hash((self.type, None if self.options is None else frozenset(self.options.items())))
+
+    def label_of(self, value: str | float | None) -> str:
+        """An answer in words: the option's label, or the percent with its unit."""
+        if value is None:
+            return "not answered"
+        if value == NOT_APPLICABLE:
+            return "not applicable"
+        if self.type == "percent":  # 36 with "percent of suppliers" -> "36% of suppliers"
+            unit = self.unit or "%"
+            if unit.startswith("percent"):
+                unit = "%" + unit.removeprefix("percent")
+            return _number(float(value)) + (unit if unit.startswith("%") else " " + unit)
+        return (self.labels or {}).get(value, str(value))
 
 
 @dataclass(frozen=True)
@@ -54,6 +76,8 @@ class Indicator:
     staged: bool
     answer: AnswerSpec
     category_id: str
+    title: str = ""  # short topic, e.g. "Published supplier list"
+    action: str = ""  # optional: what full credit takes, as an imperative ("Publish a supplier list ...")
 
 
 @dataclass(frozen=True)
@@ -65,6 +89,16 @@ class Category:
 
 
 @dataclass(frozen=True)
+class GradeLabel:
+    """What a grade letter means to a person, and the colour token an app maps to its palette."""
+
+    grade: str
+    label: str  # e.g. "Leading"
+    meaning: str  # one short sentence
+    colour: str  # a token such as "grade-a", never a colour value
+
+
+@dataclass(frozen=True)
 class Methodology:
     id: str
     name: str
@@ -73,6 +107,8 @@ class Methodology:
     categories: tuple[Category, ...]
     grades: Mapping[str, tuple[tuple[str, float], ...]]  # scale -> ((letter, threshold), ...) best first
     description: str = ""
+    grade_labels: Mapping[str, GradeLabel] = field(default_factory=lambda: MappingProxyType({}))  # letter -> its words, for every letter
+    stale_after_months: int | None = None  # a rating older than this is flagged stale; None: never
 
     def __hash__(self) -> int:
         # Equal methodologies share id and version, so this agrees with equality and stays cheap.
@@ -80,6 +116,15 @@ class Methodology:
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         return self._indicators_by_id.get(indicator_id)
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def grade_label(self, grade: str) -> GradeLabel | None:
+        return self.grade_labels.get(grade)
 
     def grade_for(self, score: float, scale: str) -> str:
         """The first band, in file order, whose threshold <= score (unrounded, up to GRADE_TOLERANCE)."""
@@ -174,10 +219,15 @@ class _Parser:
         name = self.field(data, "name", "text", item)
         version = self.field(data, "version", "text", item)
         description = self.field(data, "description", "string", item, required=False) or ""
+        stale_after_months = self.field(data, "stale_after_months", "number", item)
+        if not isinstance(stale_after_months, int) or stale_after_months < 1:
+            raise self.fail(item, f"stale_after_months must be a whole number of months, at least 1, got {stale_after_months}")
         stages = self.stages(self.field(data, "stages", "list", item))
         categories = self.categories(self.field(data, "categories", "list", item), stages)
         grades = self.grades(self.field(data, "grades", "object", item))
-        return Methodology(methodology_id, name, version, stages, categories, grades, description)
+        grade_labels = self.grade_labels(self.field(data, "grade_labels", "object", item), grades)
+        return Methodology(methodology_id, name, version, stages, categories, grades, description,
+                           grade_labels, stale_after_months)
 
     def stages(self, raw: list) -> tuple[Stage, ...]:
         stages: list[Stage] = []
@@ -225,6 +275,8 @@ class _Parser:
     def indicator(self, entry: Any, position: int, category_id: str, stages: tuple[Stage, ...]) -> Indicator:
         item = self.entry_item("indicator", entry, position, f" in category {category_id!r}")
         indicator_id = self.field(entry, "id", "text", item)
+        title = self.field(entry, "title", "text", item)
+        action = self.field(entry, "action", "text", item, required=False) or ""
         text = self.field(entry, "text", "text", item)
         guidance = self.field(entry, "guidance", "string", item, required=False) or ""
         weight = self.weight(entry, item)
@@ -232,7 +284,7 @@ class _Parser:
         if staged and not stages:
             raise self.fail(item, "staged indicator in a methodology without stages")
         answer = self.answer_spec(self.field(entry, "answer", "object", item), item)
-        return Indicator(indicator_id, text, guidance, weight, staged, answer, category_id)
+        return Indicator(indicator_id, text, guidance, weight, staged, answer, category_id, title, action)
 
     def answer_spec(self, raw: dict, indicator_item: str) -> AnswerSpec:
         item = f"{indicator_item} answer"
@@ -242,7 +294,12 @@ class _Parser:
         if answer_type == "percent":
             if raw.get("options") is not None:
                 raise self.fail(item, "a percent answer takes no options")
-            return AnswerSpec("percent", None)
+            if raw.get("labels") is not None:
+                raise self.fail(item, "a percent answer takes no labels (its unit says what it counts)")
+            unit = self.field(raw, "unit", "text", item)
+            return AnswerSpec("percent", None, None, unit)
+        if raw.get("unit") is not None:
+            raise self.fail(item, "a choice answer takes no unit (its options have labels)")
         options = self.field(raw, "options", "object", item)
         if not options:
             raise self.fail(item, "a choice answer needs at least one option")
@@ -253,7 +310,16 @@ class _Parser:
                 raise self.fail(item, f"option name {option!r} is reserved for 'not applicable'")
             if not _is_kind(value, "number") or not 0 <= value <= 1:
                 raise self.fail(item, f"option {option!r} must have a value between 0 and 1, got {_describe(value)}")
-        return AnswerSpec("choice", MappingProxyType(dict(options)))
+        labels = self.field(raw, "labels", "object", item)
+        for option in options:
+            if option not in labels:
+                raise self.fail(item, f"option {option!r} has no label (every choice option needs one in 'labels')")
+            if not _is_kind(labels[option], "text"):
+                raise self.fail(item, f"the label of option {option!r} must be a non-empty string, got {_describe(labels[option])}")
+        for option in labels:
+            if option not in options:
+                raise self.fail(item, f"label for unknown option {option!r}")
+        return AnswerSpec("choice", MappingProxyType(dict(options)), MappingProxyType({o: labels[o] for o in options}))
 
     def grades(self, raw: dict) -> Mapping[str, tuple[tuple[str, float], ...]]:
         for scale in SCALES:
@@ -274,6 +340,26 @@ class _Parser:
                     f"threshold {t_high} is below the standard scale's {t_standard}; high_risk bands must be at least as strict",
                 )
         return MappingProxyType(scales)
+
+    def grade_labels(self, raw: dict, grades: Mapping[str, tuple[tuple[str, float], ...]]) -> Mapping[str, GradeLabel]:
+        letters = [letter for letter, _ in grades["standard"]]
+        for letter in raw:
+            if letter not in letters:
+                raise self.fail(f"grade_labels {letter!r}", f"not a grade letter of this methodology (letters: {', '.join(letters)})")
+        labels: dict[str, GradeLabel] = {}
+        for letter in letters:
+            item = f"grade_labels {letter!r}"
+            if letter not in raw:
+                raise self.fail(item, "missing: every grade letter needs a label, a meaning and a colour")
+            entry = raw[letter]
+            if not isinstance(entry, dict):
+                raise self.fail(item, f"must be an object with label, meaning and colour, got {_describe(entry)}")
+            colour = self.field(entry, "colour", "text", item)
+            if not COLOUR_TOKEN.fullmatch(colour):
+                raise self.fail(item, f"colour must be a token of lowercase letters, digits and hyphens (such as 'grade-a'), got {colour!r}")
+            labels[letter] = GradeLabel(letter, self.field(entry, "label", "text", item),
+                                        self.field(entry, "meaning", "text", item), colour)
+        return MappingProxyType(labels)
 
     def bands(self, scale: str, raw: Any) -> tuple[tuple[str, float], ...]:
         item = f"grades.{scale}"
@@ -328,6 +414,11 @@ def _is_kind(value: Any, kind: str) -> bool:
     return isinstance(value, dict)
 
 
+def _number(value: float) -> str:
+    """36.0 -> "36", 62.5 -> "62.5": how a percent reads in a sentence."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
 def _describe(value: Any) -> str:
     text = json.dumps(value) if isinstance(value, (str, int, float, bool, type(None), list, dict)) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -344,6 +435,7 @@ def methodology_to_dict(m: Methodology) -> dict:
         "name": m.name,
         "version": m.version,
         "description": m.description,
+        "stale_after_months": m.stale_after_months,
         "stages": [{"id": s.id, "name": s.name, "weight": s.weight} for s in m.stages],
         "categories": [
             {
@@ -355,6 +447,9 @@ def methodology_to_dict(m: Methodology) -> dict:
             for c in m.categories
         ],
         "grades": {scale: [[letter, threshold] for letter, threshold in bands] for scale, bands in m.grades.items()},
+        "grade_labels": {
+            letter: {"label": g.label, "meaning": g.meaning, "colour": g.colour} for letter, g in m.grade_labels.items()
+        },
     }
 
 
@@ -362,11 +457,18 @@ def _indicator_to_dict(i: Indicator) -> dict:
     answer: dict[str, Any] = {"type": i.answer.type}
     if i.answer.options is not None:
         answer["options"] = dict(i.answer.options)
-    return {
+        answer["labels"] = dict(i.answer.labels or {})
+    if i.answer.unit is not None:
+        answer["unit"] = i.answer.unit
+    found = {
         "id": i.id,
+        "title": i.title,
         "text": i.text,
         "guidance": i.guidance,
         "weight": i.weight,
         "staged": i.staged,
         "answer": answer,
     }
+    if i.action:
+        found["action"] = i.action
+    return found

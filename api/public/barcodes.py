@@ -1,5 +1,6 @@
 """GET /v1/barcodes/{code}: what a phone shows after a scan."""
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -8,10 +9,18 @@ from api.errors import ErrorSchema
 from api import database
 from api.openapi import example
 from api.caching import public_cached
-from api.read_models import lookup_model
+from api.public.rating_request_schemas import RatingRequestLink
 from api.public.schemas import NOT_MODIFIED, BarcodeOut
 from api.upstream_lookup import upstream_resolver
 from ratings.public import barcode_view
+
+
+class BarcodeNotFoundError(ErrorSchema):
+    """The error contract plus how to ask for a rating of the code (DESIGN "Shapes")."""
+
+    rating_request = ma.fields.Nested(RatingRequestLink, required=True, metadata={
+        "description": "how to ask for a rating of this barcode (`POST /v1/rating-requests`)"})
+
 
 blp = Blueprint("barcodes", __name__, url_prefix="/v1/barcodes", description="Barcode lookups")
 
@@ -22,8 +31,9 @@ class Barcode(MethodView):
     @blp.alt_response(304, description=NOT_MODIFIED)
     @blp.response(200, BarcodeOut, example=example("barcode"))
     @blp.alt_response(400, schema=ErrorSchema, description="Malformed barcode (`invalid_barcode`, with the reason)")
-    @blp.alt_response(404, schema=ErrorSchema, description="No product or brand is known (`barcode_not_found`)")
+    @blp.alt_response(404, schema=BarcodeNotFoundError,
+                      description="No product or brand is known (`barcode_not_found`), with how to request a rating")
     @blp.alt_response(422, schema=ErrorSchema, description="A restricted-circulation code (`restricted_barcode`)")
     def get(self, code):
         """Look up a GTIN-8, UPC-A, EAN-13 or GTIN-14 (spaces and hyphens allowed)."""
-        return barcode_view(database.session(), code=code, model=lookup_model(), upstream=upstream_resolver())
+        return barcode_view(database.session(), code=code, upstream=upstream_resolver())

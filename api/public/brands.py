@@ -8,7 +8,7 @@ from api.errors import ErrorSchema
 from api import database
 from api.openapi import example
 from api.caching import public_cached
-from api.read_models import brand_index, lookup_model
+from api.read_models import brand_index
 from api.public.schemas import NOT_MODIFIED, BrandPage, BrandQuery, ScorecardOut
 from ratings.public import scorecard, search_page
 
@@ -26,7 +26,7 @@ class Brands(MethodView):
     def get(self, q, industry, grade_min, page, page_size):
         """Search brands by name or alias: accent-, case- and typo-tolerant; ranked by relevance, then grade."""
         return search_page(
-            database.session(), brand_index(), model=lookup_model(), q=q, industry=industry, grade_min=grade_min, page=page, page_size=page_size
+            database.session(), brand_index(), q=q, industry=industry, grade_min=grade_min, page=page, page_size=page_size
         )
 
 
@@ -38,4 +38,4 @@ class Brand(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown brand")
     def get(self, slug):
         """The scorecard: rating, breakdown with evidence, history, the company's reply, alternatives."""
-        return scorecard(database.session(), slug=slug, model=lookup_model())
+        return scorecard(database.session(), slug=slug)

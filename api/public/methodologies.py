@@ -22,7 +22,8 @@ class Methodology(MethodView):
     @blp.response(200, MethodologyOut, example=example("methodology"))
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown methodology")
     def get(self, methodology_id):
-        """Categories, stages, indicators with their guidance and weights, and the grade bands."""
+        """Categories, stages, indicators with titles, guidance, weights and option labels; grade bands with their
+        labels, meanings and colour tokens; how long a rating stays fresh."""
         return methodology_to_dict(datafiles.methodology(methodology_id))
 
 

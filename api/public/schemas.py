@@ -11,6 +11,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from api.public.explanation_schemas import ExplanationOut  # explained grades (issue 13)
+from api.public.rating_request_schemas import RatingRequestLink
 from ratings.datafiles import DEFAULT_METHODOLOGY, grade_letters
 
 GRADES = ", ".join(grade_letters())
@@ -35,11 +37,15 @@ class MethodologyRef(ma.Schema):
 
 
 class CategoryScore(ma.Schema):
+    id = fields.String(required=True, metadata={"description": "category id (the key it is under)", "example": "policies"})
+    name = fields.String(required=True, metadata={"description": "category name, from the methodology", "example": "Policies"})
     score = score(f"the category's {SCORE}; null when none of its indicators applies", allow_none=True)
     grade = grade("the category's letter grade on the rating's scale; null when not scored", allow_none=True)
 
 
 class StageScore(ma.Schema):
+    id = fields.String(required=True, metadata={"description": "stage id (the key it is under)", "example": "raw_materials"})
+    name = fields.String(required=True, metadata={"description": "stage name, from the methodology", "example": "Raw materials"})
     score = score(f"the stage's {SCORE}, over the answers given for that stage; null when none applies",
                   allow_none=True)
 
@@ -53,14 +59,24 @@ class RatingOut(ma.Schema):
                        "country, or does not disclose a supply-chain stage; otherwise `standard`"})
     scale_reasons = fields.List(fields.String(), required=True, metadata={"description": "why this scale, in sentences"})
     categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True,
-                             metadata={"description": "category id -> its score and grade (ids from the methodology)"})
+                             metadata={"description": "category id -> its id, name, score and grade, in methodology order"})
     stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
-                         metadata={"description": "supply-chain stage id -> its score"})
+                         metadata={"description": "supply-chain stage id -> its id, name and score, in methodology order"})
     methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
     published_at = fields.DateTime(required=True, metadata={"description": "when a reviewer published it (UTC)"})
     inputs_hash = fields.String(required=True, metadata={
         "description": "sha256 of the canonical inputs it was computed from; `GET /v1/ratings/{id}/inputs` gives "
                        "them, and `ratings score` on that pack reproduces this hash", "example": "3f5a" + "0" * 60})
+    cycle_year = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "the research cycle (calendar year) the assessment belongs to", "example": 2026})
+    evidence_cutoff = fields.Date(allow_none=True, required=True, metadata={
+        "description": "when the research was done (UTC date): no evidence published after it was considered"})
+    stale = fields.Boolean(required=True, metadata={
+        "description": "true from `stale_after` on (compared with today's UTC date): still shown, but old"})
+    stale_after = fields.Date(allow_none=True, required=True, metadata={
+        "description": "the first UTC day the rating counts as stale: `published_at` plus the methodology's "
+                       "`stale_after_months`; null when the methodology sets none"})
+    explanation = fields.Nested(ExplanationOut, required=True, metadata={"description": "why this grade, in words"})
 
 
 class CompanyRef(ma.Schema):
@@ -68,6 +84,17 @@ class CompanyRef(ma.Schema):
     name = fields.String(required=True, metadata={"description": "the company's name"})
     country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 country of registration",
                                                        "example": "GB"})
+
+
+class CategoryRef(ma.Schema):
+    slug = fields.String(required=True, metadata={"example": "knitwear"})
+    name = fields.String(required=True, metadata={"example": "Knitwear"})
+
+
+class CategoryRef(ma.Schema):
+    slug = fields.String(required=True, metadata={"description": "product category slug (data/categories.json)",
+                                                  "example": "knitwear"})
+    name = fields.String(required=True, metadata={"description": "product category name", "example": "Knitwear"})
 
 
 class BrandSummary(ma.Schema):
@@ -78,12 +105,29 @@ class BrandSummary(ma.Schema):
     company = fields.Nested(CompanyRef, required=True, metadata={"description": "the owner, whose rating the brand carries"})
     grade = grade(f"current grade ({GRADES}); null when not rated", allow_none=True)
     score = score(f"current score: {SCORE}; null when not rated", allow_none=True)
+    category = fields.Nested(CategoryRef, allow_none=True, required=True,
+                             metadata={"description": "its main product category; null when not recorded"})
+
+
+class AlternativeOut(BrandSummary):
+    """A better-graded brand of another company group (issue 13, point 6)."""
+
+    reason = fields.String(required=True, metadata={"description": "why it is suggested, in words: its grade, the "
+                                                                   "scanned brand's, the industry and shared category",
+                                                    "example": "A- vs C in apparel, knitwear"})
+    shared_category = fields.Nested(CategoryRef, allow_none=True, required=True, metadata={
+        "description": "the product category it has in common with the scanned product or brand; null when only the industry"})
 
 
 class ProductOut(ma.Schema):
     gtin = fields.String(required=True, metadata={"description": "14-digit GTIN (zero-padded)", "example": "05091997966733"})
     name = fields.String(required=True, metadata={"description": "product name as recorded"})
     source = fields.String(required=True, metadata={"description": "who recorded it: `analyst`, `import` or `upstream`"})
+    category = fields.Nested(CategoryRef, allow_none=True, required=True,
+                             metadata={"description": "its product category; null when not known"})
+    brand_names = fields.List(fields.String(), metadata={
+        "description": "the brand as the upstream product database writes it, for a product of a brand we do not know "
+                       "(only then present)"})
 
 
 class BarcodeRef(ma.Schema):
@@ -98,11 +142,14 @@ class BarcodeOut(ma.Schema):
     status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]), metadata=STATUS)
     product = fields.Nested(ProductOut, allow_none=True, required=True, metadata={"description": "null on a prefix match"})
     brand = fields.Nested(BrandSummary, allow_none=True, required=True, metadata={"description": "null on a prefix match"})
-    company = fields.Nested(CompanyRef, required=True, metadata={"description": "the brand's owner, or the prefix's"})
+    company = fields.Nested(CompanyRef, allow_none=True, required=True, metadata={
+        "description": "the brand's owner, or the prefix's; null only for an upstream product of a brand we do not know"})
     rating = fields.Nested(RatingOut, allow_none=True, required=True,
                            metadata={"description": "the company's current rating; null when not rated"})
-    alternatives = fields.List(fields.Nested(BrandSummary), required=True,
-                               metadata={"description": "up to three better-graded brands of the same industry"})
+    alternatives = fields.List(fields.Nested(AlternativeOut), required=True, metadata={
+        "description": "up to three better-graded brands of the same industry, one per company group, none of this one's"})
+    rating_request = fields.Nested(RatingRequestLink, allow_none=True, required=True, metadata={
+        "description": "how to ask for a rating (`POST /v1/rating-requests`) when there is none; null when rated"})
 
 
 class BrandQuery(ma.Schema):
@@ -163,6 +210,10 @@ class HistoryItem(ma.Schema):
     scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
     methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
     published_at = fields.DateTime(required=True, metadata={"description": "when it was published (UTC)"})
+    cycle_year = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "the research cycle (calendar year) the assessment belongs to", "example": 2026})
+    evidence_cutoff = fields.Date(allow_none=True, required=True, metadata={
+        "description": "when the research was done (UTC date): no evidence published after it was considered"})
     withdrawn = fields.Boolean(required=True, metadata={"description": "withdrawn ratings stay in the history"})
     withdrawn_reason = fields.String(allow_none=True, metadata={"description": "why it was withdrawn; null if not"})
     company = fields.Nested(CompanyRef, metadata={"description": "the owner the brand carried this rating under"})
@@ -183,8 +234,10 @@ class ScorecardOut(ma.Schema):
                             metadata={"description": "indicators by category with public evidence; empty when not rated"})
     history = fields.List(fields.Nested(HistoryItem), required=True, metadata={"description": "every rating, newest first"})
     reply = fields.Nested(ReplyOut, allow_none=True, required=True, metadata={"description": "the company's accepted reply"})
-    alternatives = fields.List(fields.Nested(BrandSummary), required=True,
-                               metadata={"description": "up to three better-graded brands of the same industry"})
+    alternatives = fields.List(fields.Nested(AlternativeOut), required=True, metadata={
+        "description": "up to three better-graded brands of the same industry, one per company group, none of this one's"})
+    rating_request = fields.Nested(RatingRequestLink, allow_none=True, required=True, metadata={
+        "description": "how to ask for a rating (`POST /v1/rating-requests`) when there is none; null when rated"})
 
 
 class CompanyOut(ma.Schema):
@@ -196,6 +249,8 @@ class CompanyOut(ma.Schema):
     status = fields.String(required=True, validate=validate.OneOf(["rated", "not_rated"]), metadata=STATUS)
     rating = fields.Nested(RatingOut, allow_none=True, required=True, metadata={"description": "current rating; null when not rated"})
     brands = fields.List(fields.Nested(BrandSummary), required=True, metadata={"description": "its brands, by name"})
+    rating_request = fields.Nested(RatingRequestLink, allow_none=True, required=True, metadata={
+        "description": "how to ask for a rating (`POST /v1/rating-requests`) when there is none; null when rated"})
 
 
 class IndustryOut(ma.Schema):
@@ -235,15 +290,24 @@ class AnswerDef(ma.Schema):
                          metadata={"description": "`choice`: one of `options`; `percent`: 0 to 100"})
     options = fields.Dict(keys=fields.String(), values=fields.Float(),
                           metadata={"description": "option -> credit from 0 to 1 (choice answers only)"})
+    labels = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "option -> what a person reads (choice answers only)",
+        "example": {"names_only": "Supplier names only"}})
+    unit = fields.String(metadata={"description": "what the number counts, in words (percent answers only)",
+                                   "example": "percent of suppliers"})
 
 
 class IndicatorDef(ma.Schema):
     id = fields.String(required=True, metadata={"description": "indicator id", "example": "POL-1"})
+    title = fields.String(required=True, metadata={"description": "short topic, for lists and explanations",
+                                                   "example": "Published supplier list"})
     text = fields.String(required=True, metadata={"description": "the question"})
     guidance = fields.String(allow_none=True, metadata={"description": "what earns full or partial credit"})
     weight = Number(required=True, metadata={**NUMBER, "description": "relative weight within its category"})
     staged = fields.Boolean(required=True, metadata={"description": "answered once per supply-chain stage"})
     answer = fields.Nested(AnswerDef, required=True, metadata={"description": "what kind of answer it takes"})
+    action = fields.String(metadata={"description": "what full credit takes, as an imperative (explanations' "
+                                                    "next-grade steps); absent when the file gives none"})
 
 
 class CategoryDef(ma.Schema):
@@ -261,14 +325,26 @@ GRADE_BANDS = {
 }
 
 
+class GradeLabelDef(ma.Schema):
+    label = fields.String(required=True, metadata={"description": "the grade in a word or two", "example": "Leading"})
+    meaning = fields.String(required=True, metadata={"description": "what the grade means, in a sentence"})
+    colour = fields.String(required=True, metadata={"description": "a colour token an app maps to its own palette",
+                                                    "example": "grade-a"})
+
+
 class MethodologyOut(ma.Schema):
     id = fields.String(required=True, metadata={"description": "methodology id", "example": DEFAULT_METHODOLOGY})
     name = fields.String(required=True, metadata={"description": "methodology name"})
     version = fields.String(required=True, metadata={"description": "methodology version", "example": "2026.1"})
     description = fields.String(allow_none=True, metadata={"description": "what it rates, in plain language"})
+    stale_after_months = fields.Integer(allow_none=True, metadata={
+        "description": "months after publication from which a rating counts as stale (`stale`, `stale_after`)",
+        "example": 24})
     stages = fields.List(fields.Nested(StageDef), required=True, metadata={"description": "supply-chain stages; may be empty"})
     categories = fields.List(fields.Nested(CategoryDef), required=True, metadata={"description": "weighted categories"})
     grades = fields.Raw(required=True, metadata=GRADE_BANDS)
+    grade_labels = fields.Dict(keys=fields.String(), values=fields.Nested(GradeLabelDef), required=True,
+                               metadata={"description": "grade letter -> its label, meaning and colour token"})
 
 
 class MethodologyFileOut(ma.Schema):
@@ -351,12 +427,30 @@ class InputsPackOut(ma.Schema):
 # GET /v1/changes: the records of the offline bundle (ratings.export), to upsert or delete.
 
 class BundleRating(ma.Schema):
+    """The public rating summary (RatingOut) without `stale`, which depends on the day the bundle is read:
+    an offline app compares `stale_after` with its own date. Dates are ISO 8601 text."""
+    id = fields.Integer(required=True, metadata={"description": "rating id (published ratings are immutable)"})
     grade = grade(required=True)
     score = score(required=True)
     scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
-    categories = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True,
-                             metadata={"description": "category id -> its grade"})
+    scale_reasons = fields.List(fields.String(), required=True, metadata={"description": "why this scale, in sentences"})
+    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True,
+                             metadata={"description": "category id -> its id, name, score and grade, in methodology order"})
+    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
+                         metadata={"description": "supply-chain stage id -> its id, name and score, in methodology order"})
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
     published_at = fields.String(required=True, metadata={"description": "ISO 8601, UTC", "format": "date-time"})
+    inputs_hash = fields.String(required=True, metadata={
+        "description": "sha256 of the canonical inputs it was computed from (`GET /v1/ratings/{id}/inputs`)"})
+    cycle_year = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "the research cycle (calendar year) the assessment belongs to", "example": 2026})
+    evidence_cutoff = fields.String(allow_none=True, required=True, metadata={
+        "description": "when the research was done (ISO 8601 date): no evidence published after it was considered",
+        "format": "date"})
+    stale_after = fields.String(allow_none=True, required=True, metadata={
+        "description": "the first UTC day (ISO 8601 date) the rating counts as stale; null when the methodology sets none",
+        "format": "date"})
+    explanation = fields.Nested(ExplanationOut, required=True, metadata={"description": "why this grade, in words"})
 
 
 class BundleRecord(ma.Schema):

@@ -75,6 +75,17 @@ def exercise(client, tokens: dict[str, str]) -> list[tuple[str, str, object]]:
     version = int(call("GET", "/v1/export", 200, headers={"Accept-Encoding": "identity"}).headers["X-Catalog-Version"])
     call("GET", "/v1/changes", 422)
 
+    # Rating requests: anonymous asks, analysts read the demand
+    call("POST", "/v1/rating-requests", 202, json={"gtin": "0001234567895"})
+    call("POST", "/v1/rating-requests", 202, json={"gtin": "0001234567895"})  # counted once a day: counted false
+    call("POST", "/v1/rating-requests", 400, json={"gtin": "12345"})
+    call("POST", "/v1/rating-requests", 404, json={"brand": "nope"})
+    call("POST", "/v1/rating-requests", 422, json={"gtin": "0001234567895", "brand": "brindlecourt"})
+    call("GET", "/v1/rating-requests", 401)
+    call("GET", "/v1/rating-requests", 403, role="company")
+    call("GET", "/v1/rating-requests?type=gtin", 200, role="analyst")
+    call("GET", "/v1/rating-requests?type=nope", 422, role="analyst")
+
     # Catalog writes
     call("POST", "/v1/companies", 401, json={"name": "Nordvik & Co"})
     call("POST", "/v1/companies", 403, role="company", json={"name": "Nordvik & Co"})

@@ -57,10 +57,14 @@ def build_examples(client) -> dict[str, Any]:
     return examples
 
 
+VOLATILE = {"published_at", "accepted_at", "version", "since", "stale", "stale_after"}
+
+
 def volatile(value: Any) -> Any:
-    """The example with what differs from one demo load to the next (times, versions) blanked out."""
+    """The example with what differs from one demo load to the next (times, versions) blanked out, and what
+    differs from one day to the next (`stale`, `stale_after`: they follow the date)."""
     if isinstance(value, dict):
-        return {k: "<volatile>" if k in {"published_at", "accepted_at", "version", "since"} else volatile(v)
+        return {k: "<volatile>" if k in VOLATILE else volatile(v)
                 for k, v in value.items()}
     if isinstance(value, list):
         return [volatile(v) for v in value]

@@ -84,12 +84,13 @@ def test_restricted_codes_are_422(demo_client):
 
 
 @pytest.mark.parametrize("code", ["5907303498518", "3804927223682", "6293557664359"])
-def test_unknown_valid_codes_are_404(demo_client, code):
+def test_unknown_valid_codes_are_404_with_a_rating_request_link(demo_client, code):
     response = demo_client.get(f"/v1/barcodes/{code}")
     assert response.status_code == 404
     assert response.get_json() == {
         "status": 404, "code": "barcode_not_found",
         "message": f"No product or brand is known for barcode {code.zfill(14)}.",
+        "rating_request": {"href": "/v1/rating-requests", "method": "POST", "body": {"gtin": code.zfill(14)}},
     }
 
 

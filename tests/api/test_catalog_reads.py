@@ -68,7 +68,7 @@ def test_unknown_industry_filter_is_404(demo_client):
 
 
 def test_scorecard_shows_breakdown_with_evidence_and_the_grade_history(demo_client):
-    # Lumenhart was assessed in 2025 and 2026.
+    # Lumenhart was assessed in 2024, 2025 and 2026.
     brand = demo_client.get("/v1/companies/lumenhart-technologies-gmbh").get_json()["brands"][0]["slug"]
     body = demo_client.get(f"/v1/brands/{brand}").get_json()
     assert body["status"] == "rated"
@@ -78,7 +78,7 @@ def test_scorecard_shows_breakdown_with_evidence_and_the_grade_history(demo_clie
     assert all(i["evidence"][0]["source_type"] in ("public", "company", "third_party") for i in indicators if i["evidence"])
     assert round(sum(i["earned"] for i in indicators), 0) == round(body["rating"]["score"], 0)
     history = body["history"]
-    assert len(history) == 2 and history[0]["published_at"] >= history[1]["published_at"]
+    assert len(history) == 3 and history[0]["published_at"] >= history[1]["published_at"] >= history[2]["published_at"]
     assert history[0]["id"] == body["rating"]["id"]
 
 
@@ -113,6 +113,33 @@ def test_methodology_is_published_for_apps(demo_client):
     assert demo_client.get("/v1/methodologies/nope").status_code == 404
 
 
+def test_methodology_gives_titles_labels_units_and_grade_meanings(demo_client):
+    body = demo_client.get("/v1/methodologies/f2w-2026").get_json()
+    indicators = {i["id"]: i for c in body["categories"] for i in c["indicators"]}
+    assert indicators["TT-2"]["title"] == "Published supplier list"
+    assert indicators["TT-2"]["answer"]["labels"]["names_only"] == "Supplier names only"
+    assert indicators["TT-2"]["answer"]["options"]["names_only"] == 0.25  # options keep their values
+    assert indicators["TT-1"]["answer"]["unit"] == "percent of suppliers"
+    assert body["grade_labels"]["A-"] == {
+        "label": "Leading", "meaning": body["grade_labels"]["A"]["meaning"], "colour": "grade-a",
+    }
+    assert body["grade_labels"]["F"]["label"] == "No meaningful action"
+    assert set(body["grade_labels"]) == {letter for letter, _ in body["grades"]["standard"]}
+    assert body["stale_after_months"] == 24
+
+
 def test_large_bodies_are_compressed(demo_client):
     response = demo_client.get("/v1/methodologies/f2w-2026", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
+
+
+def test_search_finds_the_brands_that_make_jumpers_with_grade_company_and_industry(demo_client):
+    body = demo_client.get("/v1/brands?q=jumper").get_json()
+    slugs = [item["slug"] for item in body["items"]]
+    assert {"brindlecourt", "kestrelmoor"} <= set(slugs)  # their products are "... jumper ..."
+    assert all(item["industry"] == "apparel" for item in body["items"])
+    for item in body["items"]:
+        assert item["company"]["slug"] and "grade" in item and item["grade"]
+    by_category = demo_client.get("/v1/brands?q=pralines").get_json()["items"]
+    assert by_category[0]["slug"] == "willowbark-pralines"  # its name first
+    assert {"chocolaterie-ebrelle", "duskwillow"} <= {i["slug"] for i in by_category}

@@ -31,7 +31,7 @@ def test_a_known_brand_upstream_is_stored_and_the_next_lookup_is_local(upstream_
     client = upstream_app.test_client()
     first = client.get(f"/v1/barcodes/{UNKNOWN}").get_json()
     assert first["match"] == "upstream"
-    assert first["product"] == {"gtin": UNKNOWN.zfill(14), "name": "Dark chocolate 70%", "source": "upstream"}
+    assert first["product"] == {"gtin": UNKNOWN.zfill(14), "name": "Dark chocolate 70%", "source": "upstream", "category": None}
     assert first["brand"]["slug"] == "fernhollow"
     second = client.get(f"/v1/barcodes/{UNKNOWN}").get_json()
     assert second["match"] == "product" and second["product"]["source"] == "upstream"
@@ -94,12 +94,24 @@ def test_not_found_upstream_is_404_and_remembered(upstream_app, httpserver, answ
     assert len(httpserver.log) == 1
 
 
-def test_an_unknown_brand_upstream_is_404_and_not_stored(upstream_app, httpserver):
+def test_an_unknown_brand_upstream_answers_what_upstream_knows_unrated_and_is_not_stored(upstream_app, httpserver):
     httpserver.expect_request(path()).respond_with_json(off_body("Totally Unknown Brand Inc"))
     client = upstream_app.test_client()
-    assert client.get(f"/v1/barcodes/{UNKNOWN}").status_code == 404
-    assert client.get(f"/v1/barcodes/{UNKNOWN}").status_code == 404
+    for _ in range(2):
+        response = client.get(f"/v1/barcodes/{UNKNOWN}")
+        assert response.status_code == 200
+        body = response.get_json()
+        assert (body["match"], body["status"], body["rating"], body["brand"], body["company"]) == (
+            "upstream", "not_rated", None, None, None)
+        assert body["product"]["name"] == "Dark chocolate 70%"
+        assert body["product"]["brand_names"] == ["Totally Unknown Brand Inc"]
+        assert body["rating_request"] == {"href": "/v1/rating-requests", "method": "POST", "body": {"gtin": UNKNOWN.zfill(14)}}
     assert len(httpserver.log) == 1
+    with upstream_app.app_context():
+        from api import database
+        from ratings.models import Product
+        from sqlmodel import select
+        assert database.session().exec(select(Product).where(Product.gtin == UNKNOWN.zfill(14))).first() is None
 
 
 def test_a_slow_upstream_times_out_and_the_lookup_still_answers_quickly(upstream_app, httpserver):

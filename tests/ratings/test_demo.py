@@ -40,3 +40,25 @@ def test_demo_covers_the_catalog_and_the_whole_grade_range(session):
     assert {r.scale for r in current} == {"standard", "high_risk"}
     with_na = [r for r in session.exec(select(PublishedRating)) if any(i["value"] == "na" for i in r.result["indicators"])]
     assert with_na
+
+
+def test_demo_ratings_span_several_cycles_with_distinct_realistic_dates(session):
+    from ratings.models import Assessment
+
+    with transaction(session):
+        demo.load_demo(session)
+    ratings = session.exec(select(PublishedRating)).all()
+    cycles = {r.id: session.get(Assessment, r.assessment_id) for r in ratings}
+    assert {a.cycle_year for a in cycles.values()} >= {2024, 2025, 2026}
+    published = [r.published_at for r in ratings]
+    assert len({p.replace(microsecond=0) for p in published}) == len(published), "not all in the same second"
+    for rating in ratings:
+        assessment = cycles[rating.id]
+        assert assessment.evidence_cutoff is not None
+        assert assessment.evidence_cutoff.year == assessment.cycle_year == rating.published_at.year
+        assert assessment.evidence_cutoff < rating.published_at.date(), "research is done before publication"
+    by_company = Counter(r.company_id for r in ratings)
+    assert max(by_company.values()) >= 3  # some histories have three entries
+    for company_id in by_company:  # the current rating is the newest cycle's
+        current = publishing.current_rating(session, company_id)
+        assert cycles[current.id].cycle_year == max(a.cycle_year for r, a in zip(ratings, cycles.values()) if r.company_id == company_id)

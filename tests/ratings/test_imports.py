@@ -133,6 +133,47 @@ def test_arbitrary_product_rows_are_accepted_or_named_never_crash(session, rows)
         assert all(r["where"].startswith("products[") for r in error.errors["rows"])
 
 
+def _catalog_with(**brand_fields):
+    return {
+        "industries": [{"slug": "apparel", "name": "Apparel"}],
+        "companies": [{"slug": "knitco", "name": "Knitco"}],
+        "brands": [{"slug": "knitco", "name": "Knitco", "company": "knitco", "industry": "apparel", **brand_fields}],
+    }
+
+
+def test_categories_must_be_of_the_brands_industry(session):
+    document = {**_catalog_with(category="laptops"),
+                "products": [{"gtin": gtin(1), "name": "Jumper", "brand": "knitco", "category": "chocolate-bars"}]}
+    with pytest.raises(Invalid) as raised, transaction(session):
+        imports.run_import(session, imports.rows_from_json(document))
+    problems = {(row["where"], row["field"]) for row in raised.value.errors["rows"]}
+    assert problems == {("brands[0]", "category"), ("products[0]", "category")}
+    assert "knitwear" in raised.value.errors["rows"][0]["reason"]
+
+
+def test_an_absent_category_leaves_it_and_an_empty_cell_clears_it(session):
+    from ratings.models import Brand
+
+    with transaction(session):
+        imports.run_import(session, imports.rows_from_json({
+            **_catalog_with(category="knitwear"),
+            "products": [{"gtin": gtin(1), "name": "Jumper", "brand": "knitco", "category": "knitwear"}]}))
+    with transaction(session):
+        imports.run_import(session, imports.rows_from_csv(f"gtin,name,brand\n{gtin(1)},Wool jumper,knitco\n", "products"))
+    product = session.exec(select(Product)).one()
+    session.refresh(product)
+    assert (product.name, product.category) == ("Wool jumper", "knitwear")
+    with transaction(session):
+        imports.run_import(session, imports.rows_from_csv(f"gtin,name,brand,category\n{gtin(1)},Wool jumper,knitco,\n", "products"))
+    session.refresh(product)
+    assert product.category is None
+    with transaction(session):
+        imports.run_import(session, imports.rows_from_csv("slug,name,company,industry\nknitco,Knitco,knitco,apparel\n", "brands"))
+    brand = session.exec(select(Brand)).one()
+    session.refresh(brand)
+    assert brand.category == "knitwear"
+
+
 # --- imports update what they name; the importer agrees with the API --------------------------------
 
 from ratings.models import Brand, Company, Sourcing  # noqa: E402

@@ -49,3 +49,26 @@ def test_filters_apply_to_matches():
 def test_the_length_window_finds_what_a_similarity_search_over_every_string_finds(strings, query, cutoff):
     everything = process.extract(query, strings, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
     assert _ByLength(strings).extract(query, cutoff) == [(index, score) for _, score, index in everything]
+
+
+MADE = [["Merino crew jumper, charcoal", "Knitwear"], ["Organic cotton tee"], [], ["Wireless earbuds"], [],
+        ["Linen shirt", "Knitted cardigan"], ["Dark chocolate 85%"], ["Studio monitor headphones"]]
+MADE_INDEX = BrandIndex([BrandEntry(n, f"b{n}", names[0], "apparel", n) for n, names in enumerate(NAMES)], NAMES, MADE)
+
+
+def test_brands_are_found_by_what_they_make():
+    assert [h.brand_id for h in MADE_INDEX.search("jumper")] == [0]
+    assert [h.brand_id for h in MADE_INDEX.search("jumpers")] == [0]  # a plural, typo-tolerant
+    assert [h.brand_id for h in MADE_INDEX.search("knitwear")] == [0]
+    assert {h.brand_id for h in MADE_INDEX.search("headphones")} == {7}
+    assert [h.brand_id for h in MADE_INDEX.search("fern shirt")] == [5]  # a word of the name and a product word
+
+
+def test_a_name_match_ranks_before_a_product_match():
+    index = BrandIndex([BrandEntry(0, "jumper-co", "Jumper Co", None, 5), BrandEntry(1, "knits", "Knits", None, 0)],
+                       [["Jumper Co"], ["Knits"]], [[], ["Wool jumper"]])
+    assert [h.brand_id for h in index.search("jumper")] == [0, 1]
+
+
+def test_product_sizes_and_short_words_are_not_indexed():
+    assert MADE_INDEX.search("85") == [] or all(h.brand_id != 6 for h in MADE_INDEX.search("85"))

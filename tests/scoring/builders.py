@@ -11,8 +11,9 @@ from scoring import Answer, Methodology, RiskEntry, RiskList, SourcingRecord, pa
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-YES_PARTIAL_NO = {"type": "choice", "options": {"yes": 1.0, "partial": 0.5, "no": 0.0}}
-PERCENT = {"type": "percent"}
+YES_PARTIAL_NO = {"type": "choice", "options": {"yes": 1.0, "partial": 0.5, "no": 0.0},
+                  "labels": {"yes": "Yes", "partial": "Partly", "no": "No"}}
+PERCENT = {"type": "percent", "unit": "percent of suppliers"}
 
 # Four bands; high_risk is ten points stricter.
 SIMPLE_GRADES = {
@@ -26,7 +27,14 @@ CLEAN_GOOD = ("Wine", "FR")  # on neither list
 
 
 def indicator(id: str, weight: float = 1, staged: bool = False, answer: dict = YES_PARTIAL_NO) -> dict:
-    return {"id": id, "text": f"Question {id}?", "weight": weight, "staged": staged, "answer": copy.deepcopy(answer)}
+    """An indicator entry; a choice answer without labels gets one per option, a percent one a unit."""
+    answer = copy.deepcopy(answer)
+    if answer.get("type") == "choice" and "labels" not in answer and isinstance(answer.get("options"), dict):
+        answer["labels"] = {option: option.replace("_", " ").capitalize() for option in answer["options"]}
+    if answer.get("type") == "percent" and "unit" not in answer:
+        answer["unit"] = "%"
+    return {"id": id, "title": f"Topic {id}", "text": f"Question {id}?", "weight": weight, "staged": staged,
+            "answer": answer}
 
 
 def category(id: str, *indicators: dict, weight: float = 1) -> dict:
@@ -37,10 +45,19 @@ def stage(id: str, weight: float = 1) -> dict:
     return {"id": id, "name": id.replace("_", " ").title(), "weight": weight}
 
 
+def grade_labels_for(grades: dict) -> dict:
+    """A label, meaning and colour token for each letter of the scales."""
+    return {
+        letter: {"label": f"Label {letter}", "meaning": f"What {letter} means.", "colour": f"grade-{k}"}
+        for k, (letter, _) in enumerate(grades["standard"])
+    }
+
+
 def methodology_doc(*categories: dict, stages: tuple = (), grades: dict = SIMPLE_GRADES, id: str = "test") -> dict:
     return {
-        "id": id, "name": "Test methodology", "version": "1",
+        "id": id, "name": "Test methodology", "version": "1", "stale_after_months": 24,
         "stages": list(stages), "categories": list(categories), "grades": copy.deepcopy(grades),
+        "grade_labels": grade_labels_for(grades),
     }
 
 

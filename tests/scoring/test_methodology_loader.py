@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from scoring import MethodologyError, load_methodologies, load_methodology, methodology_to_dict, parse_methodology
 from scoring.methodology import GRADE_TOLERANCE
-from tests.scoring.builders import PERCENT, category, grade_scales, indicator, methodology_doc, methodologies, stage
+from tests.scoring.builders import (
+    DATA, PERCENT, category, grade_labels_for, grade_scales, indicator, methodology_doc, methodologies, stage,
+)
 
 
 def valid_doc() -> dict:
@@ -84,6 +86,39 @@ RULES = [
     ("high_risk looser than standard", lambda d: d["grades"]["high_risk"].__setitem__(1, ["B", 55]),
      "grades.high_risk band 'B'", "threshold 55 is below the standard scale's 60"),
     ("unknown scale", lambda d: d["grades"].update(lenient=[["A", 0]]), "grades.lenient", "unknown scale"),
+    # The words people read: titles, option labels, units, grade labels, staleness
+    ("indicator without a title", lambda d: rem1(d).pop("title"),
+     "indicator 'REM-1' in category 'remedy'", "missing required field 'title'"),
+    ("indicator with a blank title", lambda d: rem1(d).update(title="  "),
+     "indicator 'REM-1' in category 'remedy'", "field 'title' must be a non-empty string"),
+    ("choice without labels", lambda d: rem1(d)["answer"].pop("labels"),
+     "indicator 'REM-1' in category 'remedy' answer", "missing required field 'labels'"),
+    ("option without a label", lambda d: rem1(d)["answer"]["labels"].pop("partial"),
+     "indicator 'REM-1' in category 'remedy' answer", "option 'partial' has no label"),
+    ("blank option label", lambda d: rem1(d)["answer"]["labels"].update(no=""),
+     "indicator 'REM-1' in category 'remedy' answer", "the label of option 'no' must be a non-empty string"),
+    ("label for an unknown option", lambda d: rem1(d)["answer"]["labels"].update(maybe="Maybe"),
+     "indicator 'REM-1' in category 'remedy' answer", "label for unknown option 'maybe'"),
+    ("choice with a unit", lambda d: rem1(d)["answer"].update(unit="%"),
+     "indicator 'REM-1' in category 'remedy' answer", "a choice answer takes no unit"),
+    ("percent without a unit", lambda d: pol2(d)["answer"].pop("unit"),
+     "indicator 'POL-2' in category 'policies' answer", "missing required field 'unit'"),
+    ("percent with labels", lambda d: pol2(d)["answer"].update(labels={"50": "Half"}),
+     "indicator 'POL-2' in category 'policies' answer", "a percent answer takes no labels"),
+    ("grade labels missing", lambda d: d.pop("grade_labels"), "methodology 'test'", "missing required field 'grade_labels'"),
+    ("grade letter without a label", lambda d: d["grade_labels"].pop("B"),
+     "grade_labels 'B'", "missing: every grade letter needs a label, a meaning and a colour"),
+    ("grade label without a meaning", lambda d: d["grade_labels"]["C"].pop("meaning"),
+     "grade_labels 'C'", "missing required field 'meaning'"),
+    ("grade label for an unknown letter", lambda d: d["grade_labels"].update({"Z": {"label": "Z", "meaning": "z", "colour": "z"}}),
+     "grade_labels 'Z'", "not a grade letter of this methodology"),
+    ("colour that is not a token", lambda d: d["grade_labels"]["A"].update(colour="#00ff00"),
+     "grade_labels 'A'", "colour must be a token of lowercase letters, digits and hyphens"),
+    ("staleness missing", lambda d: d.pop("stale_after_months"), "methodology 'test'", "missing required field 'stale_after_months'"),
+    ("staleness of zero months", lambda d: d.update(stale_after_months=0),
+     "methodology 'test'", "stale_after_months must be a whole number of months, at least 1, got 0"),
+    ("staleness in fractions of a month", lambda d: d.update(stale_after_months=1.5),
+     "methodology 'test'", "stale_after_months must be a whole number of months"),
 ]
 
 
@@ -149,7 +184,7 @@ def test_grade_is_the_first_band_in_file_order_at_or_below_the_score(methodology
 
 @given(grade_scales(), scores, scores)
 def test_a_higher_score_never_gets_a_worse_grade(grades, a, b):
-    methodology = parse_methodology({**valid_doc(), "grades": grades})
+    methodology = parse_methodology({**valid_doc(), "grades": grades, "grade_labels": grade_labels_for(grades)})
     low, high = sorted((a, b))
     letters = [letter for letter, _ in methodology.grades["standard"]]
     for scale in ("standard", "high_risk"):
@@ -180,3 +215,67 @@ def test_grading_refuses_nan_and_unknown_scales(f2w):
         f2w.grade_for(float("nan"), "standard")
     with pytest.raises(ValueError, match="no grade scale 'lenient'"):
         f2w.grade_for(50.0, "lenient")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Labels and meanings
+
+
+def test_the_words_people_read_are_loaded():
+    methodology = parse_methodology(valid_doc())
+    rem = methodology.indicator("REM-1")
+    assert rem.title == "Topic REM-1"
+    assert dict(rem.answer.labels) == {"yes": "Yes", "partial": "Partly", "no": "No"}
+    assert methodology.indicator("POL-2").answer.unit == "percent of suppliers"
+    assert methodology.grade_label("A").colour == "grade-0"
+    assert methodology.stale_after_months == 24
+
+
+def test_an_action_is_optional_and_kept_when_given():
+    doc = valid_doc()
+    rem1(doc)["action"] = "Set up remedy"
+    methodology = parse_methodology(doc)
+    assert methodology.indicator("REM-1").action == "Set up remedy"
+    assert methodology.indicator("POL-2").action == ""
+    assert "action" not in methodology_to_dict(methodology)["categories"][0]["indicators"][1]
+
+
+def test_answers_read_in_words_with_labels_and_units(f2w, themes):
+    assert f2w.indicator("TT-2").answer.label_of("names_only") == "Supplier names only"
+    assert f2w.indicator("TT-1").answer.label_of(36) == "36% of suppliers"
+    assert f2w.indicator("TT-1").answer.label_of(62.5) == "62.5% of suppliers"
+    assert f2w.indicator("POL-1").answer.label_of("na") == "not applicable"
+    assert f2w.indicator("POL-1").answer.label_of(None) == "not answered"
+    assert themes.indicator("CG-1").answer.label_of(100) == "100% of policies"
+
+
+def test_shipped_methodologies_label_everything(methodologies):
+    for methodology in methodologies.values():
+        assert methodology.stale_after_months and methodology.stale_after_months >= 12
+        letters = [letter for letter, _ in methodology.grades["standard"]]
+        assert list(methodology.grade_labels) == letters
+        assert methodology.grade_label(letters[0]).label == "Leading"
+        assert methodology.grade_label("F").label == "No meaningful action"
+        for category in methodology.categories:
+            for i in category.indicators:
+                assert i.title and len(i.title) <= 90, i.id
+                if i.answer.type == "choice":
+                    assert set(i.answer.labels) == set(i.answer.options), i.id
+                else:
+                    assert i.answer.unit.startswith("percent of"), i.id
+
+
+def test_f2w_titles_are_the_topics_of_the_methodology_page(f2w):
+    page = (DATA.parent / "docs" / "methodology.md").read_text(encoding="utf-8")
+    topics = {}
+    for line in page.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and f2w.indicator(cells[0]) is not None:
+            topics[cells[0]] = cells[1]
+    assert len(topics) == 49
+    assert {i.id: i.title for c in f2w.categories for i in c.indicators} == topics
+    assert f2w.indicator("TT-2").answer.labels["names_only"] == "Supplier names only"
+
+
+def test_f2w_actions_exist_for_every_indicator(f2w):
+    assert all(i.action for c in f2w.categories for i in c.indicators)
