@@ -51,14 +51,16 @@ def replace_answers(
 ) -> Assessment:
     """Replace every answer of a draft. Each bad entry is named (422) and nothing is saved."""
     assessment = get_assessment(session, assessment_id, for_update=True)
-    _require_version(assessment, expected_version)
+    require_version(assessment, expected_version)
     if assessment.status != "draft":
         raise Conflict(f"Assessment {assessment.id} is {assessment.status}; only a draft can be edited.", code="not_a_draft")
     notes = {(e.get("indicator"), e.get("stage")): e.get("note") for e in entries if isinstance(e, dict)}
     answers = parse_answers(assessment, [_without_note(e) for e in entries])
     refuse_na_where_undisclosed(session, assessment, answers)
     before = {"answers": answers_to_dicts(stored_answers(session, assessment.id))}
+    old_versions = {}  # per-answer versions keep moving, so a one-answer save made before this replace is stale
     for row in session.exec(select(Answer).where(Answer.assessment_id == assessment.id)).all():
+        old_versions[(row.indicator_id, row.stage)] = row.version
         session.delete(row)
     session.flush()  # the old rows go before the new ones meet the unique (indicator, stage) index
     for answer in answers:
@@ -68,8 +70,9 @@ def replace_answers(
                 indicator_id=answer.indicator,
                 stage=answer.stage,
                 value=answer.value,
-                evidence=[_evidence_dict(e) for e in answer.evidence],
+                evidence=[evidence_dict(e) for e in answer.evidence],
                 note=notes.get((answer.indicator, answer.stage)),
+                version=old_versions.get((answer.indicator, answer.stage), 0) + 1,
             )
         )
     assessment.updated_at = utcnow()
@@ -177,7 +180,7 @@ def company_sourcing(session: Session, company_id: int) -> list[SourcingRecord]:
 
 def _move(session: Session, assessment_id: int, source: str, target: str, actor: User | None, expected_version: int | None) -> Assessment:
     assessment = get_assessment(session, assessment_id, for_update=True)
-    _require_version(assessment, expected_version)
+    require_version(assessment, expected_version)
     if assessment.status != source:
         raise Conflict(
             f"Assessment {assessment.id} is {assessment.status}; it must be {source} to become {target}.",
@@ -191,7 +194,7 @@ def _move(session: Session, assessment_id: int, source: str, target: str, actor:
     return assessment
 
 
-def _require_version(assessment: Assessment, expected_version: int | None) -> None:
+def require_version(assessment: Assessment, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != assessment.version:
         raise Stale(
             f"Assessment {assessment.id} changed since you read it (version {assessment.version}, yours {expected_version}); "
@@ -204,7 +207,7 @@ def _without_note(entry: Any) -> Any:
     return {k: v for k, v in entry.items() if k != "note"} if isinstance(entry, dict) else entry
 
 
-def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
+def evidence_dict(evidence: Evidence) -> dict[str, Any]:
     item = {"url": evidence.url, "source_type": evidence.source_type}
     if evidence.note:
         item["note"] = evidence.note
@@ -228,7 +231,8 @@ def describe(session: Session, assessment: Assessment) -> dict[str, Any]:
         "version": assessment.version,
         "rating": rating,
         "answers": [
-            {"indicator": r.indicator_id, "stage": r.stage, "value": r.value, "evidence": r.evidence, "note": r.note}
+            {"indicator": r.indicator_id, "stage": r.stage, "value": r.value, "evidence": r.evidence, "note": r.note,
+             "version": r.version, "copied": r.copied}
             for r in rows
         ],
     }

@@ -8,15 +8,18 @@ from sqlmodel import Session, select
 from scoring.engine import result_to_dict
 
 from ratings import audit, datafiles
-from ratings.assessments import get_assessment, refuse_na_where_undisclosed, score_assessment, stored_answers
+from ratings.assessments import get_assessment, refuse_na_where_undisclosed, require_version, score_assessment, stored_answers
 from ratings.errors import Conflict, Forbidden, NotFound
 from ratings.models import PublishedRating, RatingWithdrawal, User
 from ratings.types import utcnow
 
 
-def publish(session: Session, assessment_id: int, *, reviewer: User | None) -> PublishedRating:
-    """Score a submitted assessment and store its rating. The author may not publish their own work."""
+def publish(session: Session, assessment_id: int, *, reviewer: User | None,
+            expected_version: int | None = None) -> PublishedRating:
+    """Score a submitted assessment and store its rating. The author may not publish their own work.
+    `expected_version`: the version the reviewer looked at (the console sends it); another is stale."""
     assessment = get_assessment(session, assessment_id, for_update=True)  # two reviewers at once: one waits
+    require_version(assessment, expected_version)
     if assessment.status != "submitted":
         raise Conflict(
             f"Assessment {assessment.id} is {assessment.status}; only a submitted assessment can be published.",

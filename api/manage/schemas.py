@@ -164,6 +164,9 @@ class AnswerOut(ma.Schema):
     value = fields.Raw(required=True, allow_none=True, metadata=ANSWER_VALUE)
     evidence = fields.List(fields.Nested(Evidence), required=True, metadata={"description": "sources for the answer"})
     note = fields.String(allow_none=True, metadata={"description": "working note, never shown publicly"})
+    version = fields.Integer(metadata={"description": "this answer's own version: send it back (as If-Match "
+                                                      "`answer-v<n>`) to save this one answer"})
+    copied = fields.Boolean(metadata={"description": "copied from the previous cycle and not touched since"})
 
 
 class AssessmentOut(ma.Schema):
@@ -331,3 +334,39 @@ class PortalScorecardOut(ma.Schema):
     coverage = fields.Nested(Coverage, allow_none=True, required=True, metadata={"description": "answered and evidenced shares"})
     history = fields.List(fields.Nested(PortalHistoryItem), required=True, metadata={"description": "newest first"})
     replies = fields.List(fields.Nested("ReplyRecordOut"), required=True, metadata={"description": "your replies, oldest first"})
+
+
+ANSWER_IF_MATCH = {
+    "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+    "example": '"answer-1-POL-1-raw_materials-v2"',
+    "description": "this answer's ETag (`answer-<assessment>-<indicator>-<stage or _>-v<version>`, version 0 while "
+                   "unanswered; from the assessment's answers or the last save). Missing: 428; another person saved "
+                   "this answer since: 412 `answer_conflict` with their answer in `errors.current`. `*` skips the check.",
+}
+
+
+class AnswerSave(ma.Schema):
+    """One answer slot (the answers-file shape without indicator and stage, which the address names)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    value = fields.Raw(required=True, allow_none=True,
+                       metadata={**ANSWER_VALUE, "description": "the answer; null clears the slot (unanswered)"})
+    evidence = fields.Raw(load_default=None, allow_none=True,
+                          metadata={"type": "array", "items": {"$ref": "#/components/schemas/Evidence"},
+                                    "description": "sources for the answer"})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000),
+                         metadata={"description": "working note, never shown publicly"})
+
+
+class LivePreview(ma.Schema):
+    score = score(required=True)
+    grade = grade(required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
+
+
+class AnswerSaved(ma.Schema):
+    answer = fields.Nested(AnswerOut, required=True, allow_none=True, metadata={"description": "null when cleared"})
+    assessment_version = fields.Integer(required=True, metadata={"description": "the assessment's version now"})
+    preview = fields.Nested(LivePreview, required=True, metadata={"description": "the live result after this save"})
