@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from ratings import assessments, review
-from ratings.models import Assessment
+from ratings.models import Assessment, Company
 from scoring.completeness import Completeness, completeness
 
 
@@ -31,7 +31,8 @@ def form_sheet(session: Session, assessment_id: int) -> dict[str, Any]:
                           for stage in slot_stages],
             })
         categories.append({"category": category, "indicators": indicators})
-    return {"assessment": assessment, "methodology": method, "categories": categories,
+    company = session.get(Company, assessment.company_id)
+    return {"assessment": assessment, "company": company, "methodology": method, "categories": categories,
             "stage_names": {s.id: s.name for s in stages}, **live_state(session, assessment)}
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ratings import assessments, audit, cycles, queues
 from ratings.errors import Invalid
-from ratings.models import Answer, AnswerComment, Assessment, User
+from ratings.models import Answer, AnswerComment, Assessment, Company, User
 from scoring.layout import layout_for
 
 Slot = tuple[str, "str | None"]
@@ -50,7 +50,8 @@ def review_sheet(session: Session, assessment_id: int, *, viewer: User) -> dict[
                      "changed": previous is not None and not same_answer(current, earlier),
                      "comment": comments[slot].text if slot in comments else None})
     return {
-        "assessment": assessment, "methodology": method, "previous": previous, "rows": rows,
+        "assessment": assessment, "company": session.get(Company, assessment.company_id), "methodology": method,
+        "stage_names": {s.id: s.name for s in method.stages}, "previous": previous, "rows": rows,
         "changed": sum(1 for r in rows if r["changed"]),
         "can_publish": assessment.status == "submitted" and viewer.role == "reviewer"
         and not queues.is_author(assessment, viewer),

@@ -75,10 +75,11 @@ def log_in(page, base: str, email: str, password: str | None = None) -> None:
         page.keyboard.press("Enter")
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """`full_page=False` for the long pages (the form has 105 answer slots): what the window shows."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(target), full_page=True)
+    page.screenshot(path=str(target), full_page=full_page)
     return target
 
 
