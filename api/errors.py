@@ -7,7 +7,7 @@ import logging
 import marshmallow as ma
 from flask import Flask, jsonify
 from flask_smorest import Api
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -89,6 +89,24 @@ def register_error_handlers(app: Flask) -> None:
         response = jsonify(error_body(503, "database_unavailable", "The database is unavailable; retry shortly."))
         response.headers["Retry-After"] = "5"
         return response, 503
+
+    @app.errorhandler(DataError)
+    def _bad_data(error):
+        # A value the database cannot hold (NUL in text, a number beyond 64 bits, text longer than its
+        # column). The rules (ratings/rules.py) refuse these first; this is the safety net, never a 500.
+        log.warning("database refused a value: %s", getattr(error.orig, "__class__", error.__class__).__name__)
+        return jsonify(error_body(400, "invalid_data", "A value in the request cannot be stored (too long, out of range, "
+                                                     "or holding characters that are not allowed).")), 400
+
+    @app.errorhandler(UnicodeEncodeError)
+    def _unencodable(_error):
+        # Lone surrogates ("\ud800") decode from JSON but cannot be encoded for the database.
+        return jsonify(error_body(400, "invalid_text", "The request holds text that is not valid Unicode.")), 400
+
+    @app.errorhandler(OverflowError)
+    def _overflow(_error):
+        # SQLite's driver refuses integers beyond 64 bits with OverflowError (PostgreSQL's with a DataError).
+        return jsonify(error_body(400, "invalid_data", "A number in the request is out of range.")), 400
 
     @app.errorhandler(IntegrityError)
     def _integrity(_error):

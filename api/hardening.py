@@ -11,6 +11,9 @@ from flask_cors import CORS
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ratings import rules
+from ratings.errors import Malformed
+
 MAX_JSON_DEPTH = 32  # real documents here nest 4 or 5 deep; deeper is an attack or a bug
 
 _HEADERS = {
@@ -29,6 +32,11 @@ class DepthLimitedJSON(DefaultJSONProvider):
     """Refuse absurdly nested request bodies (a 400, not a RecursionError and a 500)."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        if isinstance(s, (bytes, bytearray)):
+            try:  # UTF-8 only (a BOM is accepted); a bad byte is named by line, not turned into U+FFFD
+                s = rules.decode_utf8(bytes(s), source="The body")
+            except Malformed as error:
+                raise BadRequest(error.message) from None
         try:
             value = json.loads(s, **kwargs)
         except ValueError:
@@ -37,7 +45,29 @@ class DepthLimitedJSON(DefaultJSONProvider):
             raise BadRequest(f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.") from None
         if _depth(value) > MAX_JSON_DEPTH:
             raise BadRequest(f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.")
+        _refuse_bad_values(value)
         return value
+
+
+def _refuse_bad_values(value: Any) -> None:
+    """NUL characters and lone surrogates in any key or string, and integers beyond 64 bits, are 400:
+    no field accepts them and the database would fail on them (ratings.rules.characters)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if problems := rules.characters(item):
+                raise BadRequest(f"A text in the JSON body {problems[0]}.")
+        elif isinstance(item, bool):
+            continue
+        elif isinstance(item, int):
+            if not rules.INT64_MIN <= item <= rules.INT64_MAX:
+                raise BadRequest("A number in the JSON body is beyond 64 bits.")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _depth(value: Any) -> int:
@@ -76,6 +106,18 @@ def harden(app: Flask) -> None:
         # Werkzeug decodes bad UTF-8 to U+FFFD; no slug, GTIN or search a person typed contains it.
         if "\ufffd" in request.path or any("\ufffd" in v for v in request.args.values()):
             raise BadRequest("The address is not valid UTF-8.")
+        # NUL characters: PostgreSQL refuses them in text, and nothing a person types holds one.
+        # (A barcode path is parsed strictly by its view, which names the reason: non_digit.)
+        nul_in_path = "\x00" in request.path and not request.path.startswith("/v1/barcodes/")
+        if nul_in_path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+            raise BadRequest("The address must not contain NUL characters (%00).")
+
+    @app.before_request
+    def _check_path_integers():
+        # <int:...> accepts any number of digits; ids are 64-bit, so a longer one names nothing.
+        for value in (request.view_args or {}).values():
+            if isinstance(value, int) and not rules.INT64_MIN <= value <= rules.INT64_MAX:
+                raise BadRequest("An id in the address is beyond 64 bits.")
 
     @app.before_request
     def _check_json_body():

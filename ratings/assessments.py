@@ -13,9 +13,9 @@ from scoring.risk import decide_scale
 from scoring.inputs import Answer as AnswerInput
 from scoring.inputs import Evidence, InputError, SourcingRecord, answers_to_dicts, parse_answers_document
 
-from ratings import audit, catalog, datafiles
+from ratings import audit, catalog, datafiles, rules
 from ratings.errors import Conflict, Invalid, NotFound, Stale
-from ratings.models import Answer, Assessment, Company, PublishedRating, User
+from ratings.models import Answer, AnswerComment, Assessment, Company, PublishedRating, User
 from ratings.types import utcnow
 
 
@@ -55,6 +55,7 @@ def replace_answers(
     if assessment.status != "draft":
         raise Conflict(f"Assessment {assessment.id} is {assessment.status}; only a draft can be edited.", code="not_a_draft")
     notes = {(e.get("indicator"), e.get("stage")): e.get("note") for e in entries if isinstance(e, dict)}
+    _refuse_bad_notes(entries)
     answers = parse_answers(assessment, [_without_note(e) for e in entries])
     refuse_na_where_undisclosed(session, assessment, answers)
     before = {"answers": answers_to_dicts(stored_answers(session, assessment.id))}
@@ -84,7 +85,7 @@ def replace_answers(
 def parse_answers(assessment: Assessment, entries: list[dict[str, Any]]) -> list[AnswerInput]:
     method = methodology_of(assessment)
     try:
-        answers, _ = parse_answers_document({"answers": entries}, method)
+        answers, _ = parse_answers_document({"answers": entries}, method, evidence_rule=rules.evidence_item)
     except InputError as error:
         raise Invalid(
             f"{len(error.problems)} answer(s) are invalid; nothing was saved.",
@@ -127,6 +128,7 @@ def submit(session: Session, assessment_id: int, *, actor: User | None = None, e
 def return_to_draft(
     session: Session, assessment_id: int, *, comment: str, actor: User | None = None, expected_version: int | None = None
 ) -> Assessment:
+    rules.require(rules.text(comment), field="comment", code="invalid_comment", label="A comment")
     assessment = _move(session, assessment_id, "submitted", "draft", actor, expected_version)
     assessment.review_comment = comment
     return assessment
@@ -208,10 +210,24 @@ def _without_note(entry: Any) -> Any:
 
 
 def evidence_dict(evidence: Evidence) -> dict[str, Any]:
-    item = {"url": evidence.url, "source_type": evidence.source_type}
+    """How evidence is stored (Answer.evidence): visibility always explicit, date and note when given."""
+    item = {"url": evidence.url, "source_type": evidence.source_type, "visibility": evidence.visibility}
+    if evidence.date:
+        item["date"] = evidence.date
     if evidence.note:
         item["note"] = evidence.note
     return item
+
+
+def _refuse_bad_notes(entries: list[Any]) -> None:
+    """An analyst's note is text (never an object or a list), at most rules.TEXT_MAX characters."""
+    bad = [
+        {"index": index, "indicator": e.get("indicator"), "stage": e.get("stage"), "field": "note", "reason": problems[0]}
+        for index, e in enumerate(entries)
+        if isinstance(e, dict) and e.get("note") is not None and (problems := rules.note(e["note"]))
+    ]
+    if bad:
+        raise Invalid(f"{len(bad)} answer note(s) are invalid; nothing was saved.", code="invalid_answers", errors={"answers": bad})
 
 
 def describe(session: Session, assessment: Assessment) -> dict[str, Any]:
@@ -234,5 +250,10 @@ def describe(session: Session, assessment: Assessment) -> dict[str, Any]:
             {"indicator": r.indicator_id, "stage": r.stage, "value": r.value, "evidence": r.evidence, "note": r.note,
              "version": r.version, "copied": r.copied}
             for r in rows
+        ],
+        "comments": [
+            {"indicator": c.indicator_id, "stage": c.stage, "text": c.text}
+            for c in session.exec(select(AnswerComment).where(AnswerComment.assessment_id == assessment.id)
+                                  .order_by(AnswerComment.id)).all()
         ],
     }

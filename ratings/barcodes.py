@@ -17,7 +17,8 @@ _ALLOWED = re.compile(r"[0-9 \-]*")
 FORMATS = {8: "GTIN-8", 12: "UPC-A", 13: "EAN-13", 14: "GTIN-14"}
 
 # Three-digit GS1 prefixes (of the 13-digit form) that identify no brand: in-store numbers, coupons.
-_RESTRICTED_PREFIXES = [(20, 29), (40, 49), (200, 299), (981, 984), (990, 999)]
+# The one definition: barcode lookups and the GS1 company prefix rule (ratings.rules) both use it.
+RESTRICTED_PREFIXES = ((20, 29), (40, 49), (200, 299), (981, 984), (990, 999))
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,13 @@ def is_restricted(gtin: str) -> bool:
     """True for restricted-circulation numbers, whichever length the code was printed in."""
     if gtin.startswith("000000"):  # a GTIN-8, zero-padded
         return gtin[6] in "02"  # RCN-8
-    prefix = int(gtin[1:4])
-    return any(lo <= prefix <= hi for lo, hi in _RESTRICTED_PREFIXES)
+    return in_restricted_range(int(gtin[1:4]))
+
+
+def in_restricted_range(first_three: int) -> bool:
+    """True when the first three digits of a 13-digit GTIN (or GS1 prefix) are a restricted-circulation
+    or coupon range."""
+    return any(lo <= first_three <= hi for lo, hi in RESTRICTED_PREFIXES)
 
 
 def _refuse_restricted(barcode: Barcode) -> None:

@@ -6,14 +6,12 @@ Each service does one whole job on the caller's session and flushes; the caller 
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable
 
-import pycountry
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ratings import audit
+from ratings import audit, rules
 from ratings.barcodes import parse_barcode
 from ratings.errors import Conflict, Invalid, NotFound
 from ratings.models import AuditEvent, Brand, Company, Gs1Prefix, Industry, Product, Sourcing, User
@@ -21,7 +19,6 @@ from ratings.slugs import unique_slug
 from ratings.types import utcnow
 
 PRODUCT_SOURCES = ("analyst", "import", "upstream")
-_PREFIX = re.compile(r"[0-9]{4,12}")
 
 
 # --- lookups by natural key -------------------------------------------------------------------
@@ -47,6 +44,8 @@ def get_product(session: Session, gtin: str) -> Product:
 
 
 def _get(session: Session, model, slug: str, kind: str):
+    if not isinstance(slug, str) or rules.characters(slug):  # NUL or a lone surrogate: names nothing, and the database would fail on it
+        raise NotFound(f"No {kind} has the slug {slug!r}.", code=f"{kind}_not_found")
     row = session.exec(select(model).where(model.slug == slug)).first()
     if row is None:
         raise NotFound(f"No {kind} has the slug {slug!r}.", code=f"{kind}_not_found")
@@ -76,7 +75,7 @@ def create_company(
         name=_name(name),
         slug=unique_slug(session, Company, name, slug),
         country=_country(country),
-        website=website,
+        website=_website(website),
         parent_id=get_company(session, parent).id if parent else None,
     )
     session.add(company)
@@ -87,17 +86,16 @@ def create_company(
 def update_company(session: Session, slug: str, *, changes: dict[str, Any], actor: User | None = None) -> Company:
     """Change name, country, website or parent. The slug never changes: apps and links rely on it."""
     company = get_company(session, slug)
-    before = audit.snapshot(company)
+    wanted = {}
     if "name" in changes:
-        company.name = _name(changes["name"])
+        wanted["name"] = _name(changes["name"])
     if "country" in changes:
-        company.country = _country(changes["country"])
+        wanted["country"] = _country(changes["country"])
     if "website" in changes:
-        company.website = changes["website"]
+        wanted["website"] = _website(changes["website"])
     if "parent" in changes:
-        company.parent_id = _parent_id(session, company, changes["parent"])
-    company.updated_at = utcnow()
-    audit.record(session, actor=actor, action="company.update", entity=company, before=before)
+        wanted["parent_id"] = _parent_id(session, company, changes["parent"])
+    _apply(session, company, wanted, actor=actor, action="company.update")
     return company
 
 
@@ -125,18 +123,31 @@ def create_brand(
 
 def update_brand(session: Session, slug: str, *, changes: dict[str, Any], actor: User | None = None) -> Brand:
     brand = get_brand(session, slug)
-    before = audit.snapshot(brand)
+    wanted = {}
     if "name" in changes:
-        brand.name = _name(changes["name"])
+        wanted["name"] = _name(changes["name"])
     if "company" in changes:
-        brand.company_id = get_company(session, changes["company"]).id
+        wanted["company_id"] = get_company(session, changes["company"]).id
     if "industry" in changes:
-        brand.industry_id = get_industry(session, changes["industry"]).id if changes["industry"] else None
+        wanted["industry_id"] = get_industry(session, changes["industry"]).id if changes["industry"] else None
     if "aliases" in changes:
-        brand.aliases = _aliases(changes["aliases"])
-    brand.updated_at = utcnow()
-    audit.record(session, actor=actor, action="brand.update", entity=brand, before=before)
+        wanted["aliases"] = _aliases(changes["aliases"])
+    _apply(session, brand, wanted, actor=actor, action="brand.update")
     return brand
+
+
+def _apply(session: Session, row, wanted: dict[str, Any], *, actor: User | None, action: str) -> bool:
+    """Set the fields that differ; an update that changes nothing writes nothing (no audit event,
+    no catalog version). True when something changed."""
+    different = {key: value for key, value in wanted.items() if getattr(row, key) != value}
+    if not different:
+        return False
+    before = audit.snapshot(row)
+    for key, value in different.items():
+        setattr(row, key, value)
+    row.updated_at = utcnow()
+    audit.record(session, actor=actor, action=action, entity=row, before=before)
+    return True
 
 
 def create_product(
@@ -155,7 +166,7 @@ def create_product(
     existing = session.exec(select(Product).where(Product.gtin == barcode.gtin)).first()
     if existing is not None:
         raise _duplicate_gtin(barcode.gtin)
-    product = Product(gtin=barcode.gtin, name=_name(name), brand_id=get_brand(session, brand).id, source=source)
+    product = Product(gtin=barcode.gtin, name=_name(name, max_length=rules.PRODUCT_NAME_MAX), brand_id=get_brand(session, brand).id, source=source)
     session.add(product)
     _flush_or_conflict(session, _duplicate_gtin(barcode.gtin))
     audit.record(session, actor=actor, action="product.create", entity=product)
@@ -173,13 +184,8 @@ def delete_product(session: Session, *, gtin: str, actor: User | None = None) ->
 
 def register_gs1_prefix(session: Session, *, company: str, prefix: str, actor: User | None = None) -> Gs1Prefix:
     """A GS1 company prefix, as digits of the 13-digit GTIN form (a UPC-A prefix keeps its leading 0)."""
+    rules.require(rules.gs1_prefix(prefix), field="prefix", code="invalid_gs1_prefix", label=f"GS1 prefix {str(prefix)[:20]!r}")
     prefix = prefix.strip()
-    if not _PREFIX.fullmatch(prefix):
-        raise Invalid(
-            f"GS1 prefix {prefix!r} must be 4 to 12 digits.",
-            code="invalid_gs1_prefix",
-            errors={"prefix": ["Use 4 to 12 digits."]},
-        )
     owner = get_company(session, company)
     if session.exec(select(Gs1Prefix).where(Gs1Prefix.prefix == prefix)).first() is not None:
         raise Conflict(f"GS1 prefix {prefix} is already registered.", code="duplicate_gs1_prefix")
@@ -217,59 +223,42 @@ def sourcing_of(session: Session, company_id: int) -> list[Sourcing]:
 # --- validation helpers ---------------------------------------------------------------------------
 
 def _sourcing_row(company_id: int, record: dict[str, Any], index: int, stages: set[str]) -> Sourcing:
-    stage = record.get("stage")
-    if stage not in stages:
-        raise Invalid(
-            f"Sourcing record {index}: unknown stage {stage!r}.",
-            code="invalid_sourcing",
-            errors={str(index): {"stage": [f"Use one of {', '.join(sorted(stages))}."]}},
-        )
-    disclosed = record.get("disclosed", True)
-    if not disclosed:
-        return Sourcing(company_id=company_id, stage=stage, disclosed=False)
-    good = (record.get("good") or "").strip()
-    if not good:
-        raise Invalid(
-            f"Sourcing record {index}: a disclosed record needs the good.",
-            code="invalid_sourcing",
-            errors={str(index): {"good": ["Name the good sourced at this stage."]}},
-        )
-    country = _country(record.get("country"), field=f"sourcing record {index}: country")
-    if country is None:
-        raise Invalid(
-            f"Sourcing record {index}: a disclosed record needs the country.",
-            code="invalid_sourcing",
-            errors={str(index): {"country": ["Give an ISO 3166-1 alpha-2 country code."]}},
-        )
-    return Sourcing(company_id=company_id, stage=stage, good=good, country=country, disclosed=True)
+    problems = rules.sourcing_record(record, stages)
+    if problems:
+        field, reasons = next(iter(problems.items()))
+        raise Invalid(f"Sourcing record {index}: {field} {reasons[0]}.", code="invalid_sourcing", errors={str(index): problems})
+    if not record.get("disclosed", True):
+        return Sourcing(company_id=company_id, stage=record["stage"], disclosed=False)
+    return Sourcing(company_id=company_id, stage=record["stage"], good=record["good"].strip(),
+                    country=rules.normal_country(record["country"]), disclosed=True)
 
 
-def _name(name: str) -> str:
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise Invalid("A name must have 1 to 200 characters.", code="invalid_name", errors={"name": ["1 to 200 characters."]})
-    return name
+def _name(name: Any, *, max_length: int = rules.NAME_MAX) -> str:
+    rules.require(rules.name(name, max_length=max_length), field="name", code="invalid_name", label="A name")
+    return name.strip()
 
 
-def _country(code: str | None, field: str = "country") -> str | None:
+def _country(code: Any, field: str = "country") -> str | None:
     if code is None or code == "":
         return None
-    normalised = code.strip().upper()
-    if len(normalised) != 2 or pycountry.countries.get(alpha_2=normalised) is None:
-        raise Invalid(
-            f"{field.capitalize()} {code!r} is not an ISO 3166-1 alpha-2 country code.",
-            code="invalid_country",
-            errors={"country": ["Use an ISO 3166-1 alpha-2 code such as 'BD'."]},
-        )
-    return normalised
+    rules.require(rules.country(code), field=field, code="invalid_country", label=field)
+    return rules.normal_country(code)
+
+
+def _website(website: Any) -> str | None:
+    if website is None or website == "":
+        return None
+    rules.require(rules.url(website), field="website", code="invalid_url", label="The website")
+    return website
 
 
 def _aliases(aliases: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for alias in aliases:
-        alias = (alias or "").strip()
-        if alias:
-            seen.setdefault(alias, None)
+        if alias is None or (isinstance(alias, str) and not alias.strip()):
+            continue  # blank aliases are dropped, not refused: a trailing "|" in a cell is harmless
+        rules.require(rules.name(alias), field="aliases", code="invalid_name", label="An alias")
+        seen.setdefault(alias.strip(), None)
     return list(seen)
 
 

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
-import re
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-import pycountry
 from sqlalchemy import String, any_, bindparam, insert, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
-from ratings import assessments, changes, datafiles
+from ratings import assessments, changes, datafiles, rules
 from ratings.barcodes import parse_barcode
-from ratings.errors import DomainError, Invalid
+from ratings.errors import DomainError, Invalid, Malformed
 from ratings.models import Assessment, AuditEvent, Brand, Company, Gs1Prefix, Industry, Product, Sourcing, User
 from ratings.types import utcnow
 
@@ -35,12 +34,11 @@ CSV_COLUMNS = {
     "gs1_prefixes": (("company", "prefix"), ()),
     "sourcing": (("company", "stage"), ("good", "country", "disclosed")),
     "answers": (("company", "cycle_year", "indicator", "value"),
-                ("methodology", "stage", "evidence_url", "evidence_type", "note")),
+                ("methodology", "stage", "evidence_url", "evidence_type", "evidence_visibility", "evidence_date", "note")),
 }
 CHUNK = 5_000
 MAX_ERRORS = 1_000  # enough to fix a file; more would only bury the first ones
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_PREFIX = re.compile(r"[0-9]{4,12}")
+MAX_CELL = 100_000  # characters in one CSV cell (below csv's own limit, far above any column)
 
 
 @dataclass(frozen=True)
@@ -95,28 +93,79 @@ def rows_from_json(document: Any) -> list[Row]:
     return sorted(rows, key=lambda row: SECTIONS.index(row.section))
 
 
+def decode(data: bytes, source: str = "The file") -> str:
+    """An import file's bytes as text: UTF-8, with or without a byte-order mark; anything else is refused
+    naming the line (never stored as U+FFFD). The CLI and the API both read files through this."""
+    return rules.decode_utf8(data, source=source)
+
+
+def rows_from_json_text(text: str) -> list[Row]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise Malformed(f"The file is not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}.",
+                        code="invalid_json", errors={"line": error.lineno, "column": error.colno}) from None
+    except RecursionError:
+        raise Malformed("The JSON file nests too deeply.", code="invalid_json") from None
+    return rows_from_json(document)
+
+
 def rows_from_csv(text: str, kind: str) -> list[Row]:
-    """One kind of row per CSV file, with a header naming the columns (see CSV_COLUMNS)."""
+    """One kind of row per CSV file, with a header naming the columns (see CSV_COLUMNS).
+
+    Line endings may be mixed (\\n, \\r\\n, \\r); a cell over MAX_CELL characters, a NUL character or a
+    row with more cells than the header is refused naming its line. A column the header leaves out
+    leaves that field as it is; an empty cell clears it."""
     if kind not in CSV_COLUMNS:
         raise Invalid(f"CSV kind must be one of {', '.join(CSV_COLUMNS)}.", code="invalid_import")
-    reader = csv.DictReader(io.StringIO(text))
-    missing = set(CSV_COLUMNS[kind][0]) - set(reader.fieldnames or ())
-    if missing:
-        raise Invalid(f"The CSV header lacks {', '.join(sorted(missing))}.", code="invalid_import")
-    return [Row(kind, f"line {reader.line_num}", _from_csv_cells(kind, cells)) for cells in reader]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise Invalid(f"Line {line} holds a NUL character; nothing was imported.", code="invalid_import",
+                      errors={"rows": [{"where": f"line {line}", "section": kind, "field": "row", "reason": "holds a NUL character"}],
+                              "total": 1})
+    reader = csv.DictReader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n"), newline=""), restkey=_EXTRA)
+    rows: list[Row] = []
+    try:
+        missing = set(CSV_COLUMNS[kind][0]) - set(reader.fieldnames or ())
+        if missing:
+            raise Invalid(f"The CSV header lacks {', '.join(sorted(missing))}.", code="invalid_import")
+        for cells in reader:
+            rows.append(Row(kind, f"line {reader.line_num}", _from_csv_cells(kind, cells)))
+    except csv.Error as error:
+        line = reader.line_num + 1 if "field larger" in str(error) else reader.line_num
+        reason = f"a cell is longer than {MAX_CELL} characters" if "field larger" in str(error) else f"unreadable CSV: {error}"
+        raise Invalid(f"Line {line}: {reason}; nothing was imported.", code="invalid_import",
+                      errors={"rows": [{"where": f"line {line}", "section": kind, "field": "row", "reason": reason}], "total": 1}) from None
+    return rows
 
 
-def _from_csv_cells(kind: str, cells: dict[str, str]) -> dict[str, Any]:
-    data: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in cells.items() if k}
-    if kind == "brands":
-        data["aliases"] = [a.strip() for a in (data.get("aliases") or "").split("|") if a.strip()]
-    if kind == "sourcing":
-        data["disclosed"] = (data.get("disclosed") or "true").lower() not in ("false", "no", "0")
+_EXTRA = "\x00extra"  # DictReader's key for cells beyond the header (no header can hold a NUL)
+
+
+def _from_csv_cells(kind: str, cells: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in cells.items() if k and k != _EXTRA}
+    if cells.get(_EXTRA):
+        data["_extra_cells"] = len(cells[_EXTRA])
+    if any(isinstance(v, str) and len(v) > MAX_CELL for v in data.values()):
+        data["_huge_cell"] = True
+    if kind == "brands" and "aliases" in data:
+        data["aliases"] = [a.strip() for a in (data["aliases"] or "").split("|") if a.strip()]
+    if kind == "sourcing" and data.get("disclosed") is not None:
+        data["disclosed"] = rules.csv_boolean(data["disclosed"])  # true/false, yes/no, 1/0 become booleans here only
+    elif kind == "sourcing":
+        data.pop("disclosed", None)  # empty or absent: the default, disclosed
     if kind == "answers":
         data["value"] = _number_or_text(data.get("value"))
+        if isinstance(data.get("cycle_year"), str) and data["cycle_year"].isascii() and data["cycle_year"].isdigit():
+            data["cycle_year"] = int(data["cycle_year"])
         if data.get("evidence_url"):
-            data["evidence"] = [{"url": data["evidence_url"], "source_type": data.get("evidence_type") or "public"}]
-        data.pop("evidence_url", None), data.pop("evidence_type", None)
+            item = {"url": data["evidence_url"], "source_type": data.get("evidence_type") or "public"}
+            for column, key in (("evidence_visibility", "visibility"), ("evidence_date", "date")):
+                if data.get(column):
+                    item[key] = data[column]
+            data["evidence"] = [item]
+        for column in ("evidence_url", "evidence_type", "evidence_visibility", "evidence_date"):
+            data.pop(column, None)
     return data
 
 
@@ -181,15 +230,31 @@ class _Plan:
     def fail(self, row: Row, field: str, reason: str) -> None:
         self.errors.append({"where": row.where, "section": row.section, "field": field, "reason": reason})
 
+    def rule(self, row: Row, field: str, problems) -> bool:
+        """Record the problems a rule (ratings.rules) found in one field; True when there were none."""
+        if isinstance(problems, dict):
+            for key, reasons in problems.items():
+                for reason in reasons:
+                    self.fail(row, key if field is None else f"{field}.{key}", reason)
+        else:
+            for reason in problems:
+                self.fail(row, field, reason)
+        return not problems
+
     def check(self, rows: list[Row], progress) -> list[dict[str, Any]]:
         for count, row in enumerate(rows, 1):
             if not isinstance(row.data, dict):
                 self.fail(row, "row", "must be an object")
             else:
+                if row.data.pop("_extra_cells", None):
+                    self.fail(row, "row", "has more cells than the header has columns")
+                if row.data.pop("_huge_cell", None):
+                    self.fail(row, "row", f"a cell is longer than {MAX_CELL} characters")
                 getattr(self, f"_check_{row.section}")(row, row.data)
                 self.by_section[row.section].append(row)
             if progress and count % CHUNK == 0:
                 progress(CHUNK)
+        self._check_parents()
         self._check_answer_groups()
         return self.errors
 
@@ -198,13 +263,8 @@ class _Plan:
         return isinstance(slug, str) and (slug in existing or slug in self.new[kind])
 
     def _slug_and_name(self, row: Row, data: dict, kind: str) -> bool:
-        ok = True
-        if not isinstance(data.get("slug"), str) or not _SLUG.fullmatch(data["slug"]) or len(data["slug"]) > 120:
-            self.fail(row, "slug", "lowercase letters, digits and single hyphens are required (the natural key)")
-            ok = False
-        if not isinstance(data.get("name"), str) or not 1 <= len(data["name"].strip()) <= 200:
-            self.fail(row, "name", "1 to 200 characters")
-            ok = False
+        ok = self.rule(row, "slug", rules.slug(data.get("slug")))
+        ok = self.rule(row, "name", rules.name(data.get("name"))) and ok
         if ok and data["slug"] in self.new[kind]:
             self.fail(row, "slug", f"{data['slug']!r} appears twice in this import")
             ok = False
@@ -215,31 +275,53 @@ class _Plan:
             self.new["industries"].add(data["slug"])
 
     def _check_companies(self, row: Row, data: dict) -> None:
-        self._country(row, data.get("country"), required=False)
+        if data.get("country") is not None:
+            self.rule(row, "country", rules.country(data["country"]))
+        if data.get("website") is not None:
+            self.rule(row, "website", rules.url(data["website"]))
         parent = data.get("parent")
-        if parent is not None and (parent == data.get("slug") or not isinstance(parent, str)):
+        if parent is not None and self.rule(row, "parent", rules.slug(parent)) and parent == data.get("slug"):
             self.fail(row, "parent", "a company cannot be its own parent")
         if self._slug_and_name(row, data, "companies"):
             self.new["companies"].add(data["slug"])
+
+    def _check_parents(self) -> None:
+        """Parents must exist (in the database or this import) and form no cycle, as the API requires."""
+        parent_of = {slug: company.parent_id for slug, company in self.companies.items()}
+        slug_of = {company.id: slug for slug, company in self.companies.items()}
+        parent_of = {slug: slug_of.get(parent_id) for slug, parent_id in parent_of.items()}
+        rows = [row for row in self.by_section.get("companies", []) if isinstance(row.data.get("slug"), str)]
+        for row in rows:
+            if "parent" in row.data:
+                parent_of[row.data["slug"]] = row.data["parent"]
+        for row in rows:
+            parent = row.data.get("parent")
+            if parent is None or parent == row.data["slug"] or rules.slug(parent):
+                continue  # no parent, or refused above
+            if not self._known("companies", parent):
+                self.fail(row, "parent", f"unknown company {parent!r}")
+                continue
+            seen, ancestor = {row.data["slug"]}, parent
+            while ancestor is not None:
+                if ancestor in seen:
+                    self.fail(row, "parent", f"{parent!r} cannot be the parent of {row.data['slug']!r}: it would form a cycle")
+                    break
+                seen.add(ancestor)
+                ancestor = parent_of.get(ancestor)
 
     def _check_gs1_prefixes(self, row: Row, data: dict) -> None:
         company, prefix = data.get("company"), data.get("prefix")
         if not self._known("companies", company):
             self.fail(row, "company", f"unknown company {company!r}")
-        if not isinstance(prefix, str) or not _PREFIX.fullmatch(prefix):
-            self.fail(row, "prefix", "4 to 12 digits")
-        elif self.prefixes.setdefault(prefix, company) != company:
-            self.fail(row, "prefix", f"{prefix} is registered to {self.prefixes[prefix]}")
+        if self.rule(row, "prefix", rules.gs1_prefix(prefix)):
+            prefix = data["prefix"] = prefix.strip()
+            if self.prefixes.setdefault(prefix, company) != company:
+                self.fail(row, "prefix", f"{prefix} is registered to {self.prefixes[prefix]}")
 
     def _check_sourcing(self, row: Row, data: dict) -> None:
         if not self._known("companies", data.get("company")):
             self.fail(row, "company", f"unknown company {data.get('company')!r}")
-        if data.get("stage") not in self.stages:
-            self.fail(row, "stage", f"one of {', '.join(sorted(self.stages))}")
-        if data.get("disclosed", True) is not False:
-            if not isinstance(data.get("good"), str) or not data["good"].strip():
-                self.fail(row, "good", "a disclosed record names the good")
-            self._country(row, data.get("country"), required=True)
+        self.rule(row, None, rules.sourcing_record({k: v for k, v in data.items() if k != "company"}, self.stages))
 
     def _check_brands(self, row: Row, data: dict) -> None:
         if not self._known("companies", data.get("company")):
@@ -247,14 +329,17 @@ class _Plan:
         if data.get("industry") is not None and not self._known("industries", data.get("industry")):
             self.fail(row, "industry", f"unknown industry {data.get('industry')!r}")
         aliases = data.get("aliases") or []
-        if not isinstance(aliases, list) or not all(isinstance(a, str) and len(a) <= 200 for a in aliases):
+        if not isinstance(aliases, list):
             self.fail(row, "aliases", "a list of names")
+        else:
+            for alias in aliases:
+                self.rule(row, "aliases", rules.name(alias))
         if self._slug_and_name(row, data, "brands"):
             self.new["brands"].add(data["slug"])
 
     def _check_products(self, row: Row, data: dict) -> None:
         try:
-            gtin = parse_barcode(str(data.get("gtin") or "")).gtin
+            gtin = parse_barcode(data["gtin"] if isinstance(data.get("gtin"), str) else str(data.get("gtin") or "")).gtin
         except DomainError as error:
             self.fail(row, "gtin", error.message)
         else:
@@ -262,8 +347,7 @@ class _Plan:
             if first != row.where:
                 self.fail(row, "gtin", f"GTIN {gtin} also appears at {first}")
             data["_gtin"] = gtin
-        if not isinstance(data.get("name"), str) or not 1 <= len(data["name"].strip()) <= 300:
-            self.fail(row, "name", "1 to 300 characters")
+        self.rule(row, "name", rules.name(data.get("name"), max_length=rules.PRODUCT_NAME_MAX))
         if not self._known("brands", data.get("brand")):
             self.fail(row, "brand", f"unknown brand {data.get('brand')!r}")
 
@@ -272,14 +356,13 @@ class _Plan:
             self.fail(row, "company", f"unknown company {data.get('company')!r}")
             return
         year = data.get("cycle_year")
-        if isinstance(year, str) and year.isdigit():
-            year = int(year)
-        if not isinstance(year, int) or not 2000 <= year <= 2100:
-            self.fail(row, "cycle_year", "a year such as 2026")
+        if not self.rule(row, "cycle_year", rules.year(year)):
             return
         method = data.get("methodology") or datafiles.DEFAULT_METHODOLOGY
         if method not in datafiles.methodologies():
             self.fail(row, "methodology", f"unknown methodology {method!r}")
+            return
+        if data.get("note") is not None and not self.rule(row, "note", rules.note(data["note"])):
             return
         entry = {k: data[k] for k in ("indicator", "stage", "value", "evidence", "note") if data.get(k) is not None}
         self.answer_groups[(data["company"], method, year)].append((row, entry))
@@ -307,12 +390,6 @@ class _Plan:
             select(Assessment).where(Assessment.company_id == owner.id, Assessment.methodology_id == method,
                                      Assessment.cycle_year == year).order_by(Assessment.id.desc())
         ).first()
-
-    def _country(self, row: Row, code: Any, *, required: bool) -> None:
-        if code is None and not required:
-            return
-        if not isinstance(code, str) or pycountry.countries.get(alpha_2=code.upper()) is None:
-            self.fail(row, "country", "an ISO 3166-1 alpha-2 code such as 'BD'")
 
     # writing
 
@@ -348,11 +425,20 @@ class _Plan:
         self._upsert(Industry, rows, lambda d: {"name": d["name"].strip()}, report, "industries", self.industries)
 
     def _write_companies(self, rows, report, progress):
-        fields = lambda d: {"name": d["name"].strip(), "country": (d.get("country") or "").upper() or None, "website": d.get("website")}
+        def fields(d):  # a field the row leaves out stays as it is; null clears it
+            values = {"name": d["name"].strip()}
+            if "country" in d:
+                values["country"] = rules.normal_country(d["country"])
+            if "website" in d:
+                values["website"] = d["website"] or None
+            return values
+
         self._upsert(Company, rows, fields, report, "companies", self.companies)
         for row in rows:  # parents once every company has an id
-            company, parent = self.companies[row.data["slug"]], row.data.get("parent")
-            parent_id = self.companies[parent].id if parent in self.companies else None
+            if "parent" not in row.data:
+                continue
+            company, parent = self.companies[row.data["slug"]], row.data["parent"]
+            parent_id = self.companies[parent].id if parent is not None else None  # checked: known, no cycle
             if company.parent_id != parent_id:
                 company.parent_id = parent_id
                 report.count("companies", "parent_changed")
@@ -371,16 +457,17 @@ class _Plan:
         self.session.flush()
 
     def _write_sourcing(self, rows, report, progress):
-        wanted: dict[str, list[tuple]] = defaultdict(list)
+        # Rows replace the records of their (company, stage) only; other stages stay as they are.
+        wanted: dict[tuple[str, str], list[tuple]] = defaultdict(list)
         for row in rows:
             d = row.data
             disclosed = d.get("disclosed", True) is not False
-            wanted[d["company"]].append(
-                (d["stage"], d["good"].strip() if disclosed else None, d["country"].upper() if disclosed else None, disclosed)
+            wanted[(d["company"], d["stage"])].append(
+                (d["stage"], d["good"].strip() if disclosed else None, rules.normal_country(d["country"]) if disclosed else None, disclosed)
             )
-        for slug, records in wanted.items():
+        for (slug, stage), records in wanted.items():
             company = self.companies[slug]
-            current = self.session.exec(select(Sourcing).where(Sourcing.company_id == company.id)).all()
+            current = self.session.exec(select(Sourcing).where(Sourcing.company_id == company.id, Sourcing.stage == stage)).all()
             if sorted(records, key=repr) == sorted(((r.stage, r.good, r.country, r.disclosed) for r in current), key=repr):
                 report.count("sourcing", "unchanged", len(records))
                 continue
@@ -393,10 +480,14 @@ class _Plan:
     def _write_brands(self, rows, report, progress):
         known = {b.slug: b for b in self.session.exec(select(Brand).where(Brand.slug.in_([r.data["slug"] for r in rows])))}
 
-        def fields(d):
-            industry = self.industries.get(d.get("industry"))
-            return {"name": d["name"].strip(), "company_id": self.companies[d["company"]].id,
-                    "industry_id": industry.id if industry else None, "aliases": list(dict.fromkeys(d.get("aliases") or []))}
+        def fields(d):  # a field the row leaves out stays as it is; null clears it
+            values = {"name": d["name"].strip(), "company_id": self.companies[d["company"]].id}
+            if "industry" in d:
+                industry = self.industries.get(d["industry"])
+                values["industry_id"] = industry.id if industry else None
+            if "aliases" in d:
+                values["aliases"] = list(dict.fromkeys(a.strip() for a in d["aliases"] or []))
+            return values
 
         self._upsert(Brand, rows, fields, report, "brands", known)
         self.brand_ids.update({slug: brand.id for slug, brand in known.items()})
@@ -448,7 +539,7 @@ def _stored_form(draft: Assessment, entries: list[dict]) -> list[dict]:
     notes = [e.get("note") for e in entries]
     return [
         {"indicator": a.indicator, "stage": a.stage, "value": a.value,
-         "evidence": [{k: v for k, v in (("url", ev.url), ("source_type", ev.source_type), ("note", ev.note)) if v} for ev in a.evidence],
+         "evidence": [assessments.evidence_dict(ev) for ev in a.evidence],
          "note": note}
         for a, note in zip(parsed, notes)
     ]

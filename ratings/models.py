@@ -31,7 +31,7 @@ class Company(SQLModel, table=True):
     slug: str = Field(unique=True, index=True, max_length=120)
     name: str = Field(max_length=200)
     country: Optional[str] = Field(default=None, max_length=2)  # ISO 3166-1 alpha-2 of the head office
-    website: Optional[str] = Field(default=None, max_length=500)
+    website: Optional[str] = Field(default=None, max_length=2000)  # rules.URL_MAX
     parent_id: Optional[int] = Field(default=None, foreign_key="company.id")
     created_at: datetime = _created()
     updated_at: datetime = _created()

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ratings import audit
+from ratings import audit, rules
 from ratings.errors import Conflict, Forbidden, NotFound
 from ratings.models import Company, CompanyResponse, PublishedRating, User
 from ratings.public import breakdown, company_profile, rating_dict
@@ -47,6 +47,7 @@ def reply_dict(reply: CompanyResponse) -> dict[str, Any]:
 def create_reply(session: Session, *, user: User, rating_id: int, text: str) -> CompanyResponse:
     """A company replies to one of its own published ratings; another company's is simply not found."""
     company = own_company(session, user)
+    rules.require(rules.text(text), field="text", code="invalid_reply", label="A reply")
     rating = session.get(PublishedRating, rating_id)
     if rating is None or rating.company_id != company.id:
         raise NotFound(f"Your company has no rating with the id {rating_id}.", code="rating_not_found")

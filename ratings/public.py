@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 from sqlmodel import Session, select
+from scoring.inputs import default_visibility
 
 from ratings import catalog, datafiles
 from ratings.errors import Invalid
@@ -159,7 +160,7 @@ def breakdown(session: Session, rating: PublishedRating) -> list[dict[str, Any]]
             "applicable": item["applicable"],
             "earned": item["earned"],
             "possible": item["possible"],
-            "evidence": evidence.get((item["indicator"], item["stage"]), []),
+            "evidence": [public_evidence(e) for e in evidence.get((item["indicator"], item["stage"]), [])],
         })
     return [
         {
@@ -170,6 +171,22 @@ def breakdown(session: Session, rating: PublishedRating) -> list[dict[str, Any]]
         }
         for c in method.categories
     ]
+
+
+CONFIDENTIAL_LABEL = "company-provided document"
+
+
+def public_evidence(item: dict[str, Any]) -> dict[str, Any]:
+    """An evidence item as anyone may see it. Public sources keep their URL (and note); a confidential
+    one (a document a company supplied in confidence) shows only as "company-provided document" with
+    its type and date, never its URL or note. Evidence stored before visibility existed follows
+    `default_visibility`: a company's own documents are confidential, other sources public."""
+    visibility = item.get("visibility") or default_visibility(item.get("source_type"))
+    if visibility != "public":
+        return {"label": CONFIDENTIAL_LABEL, "source_type": item.get("source_type"), "visibility": "confidential",
+                "date": item.get("date"), "url": None, "note": None}
+    return {"label": None, "source_type": item.get("source_type"), "visibility": "public", "date": item.get("date"),
+            "url": item.get("url"), "note": item.get("note")}
 
 
 def _accepted_reply(session: Session, rating: PublishedRating | None) -> dict[str, Any] | None:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session, select
 from scoring.engine import result_to_dict
 
-from ratings import audit, datafiles
+from ratings import audit, datafiles, rules
 from ratings.assessments import get_assessment, refuse_na_where_undisclosed, require_version, score_assessment, stored_answers
 from ratings.errors import Conflict, Forbidden, NotFound
 from ratings.models import PublishedRating, RatingWithdrawal, User
@@ -60,6 +60,7 @@ def withdraw(session: Session, rating_id: int, *, reason: str, actor: User | Non
     rating = session.get(PublishedRating, rating_id)
     if rating is None:
         raise NotFound(f"No rating has the id {rating_id}.", code="rating_not_found")
+    rules.require(rules.text(reason), field="reason", code="invalid_reason", label="The reason")
     if session.exec(select(RatingWithdrawal).where(RatingWithdrawal.rating_id == rating_id)).first():
         raise Conflict(f"Rating {rating_id} is already withdrawn.", code="already_withdrawn")
     withdrawal = RatingWithdrawal(rating_id=rating_id, reason=reason.strip(), withdrawn_by_id=actor.id if actor else None)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ratings import assessments, audit, cycles, queues
+from ratings import assessments, audit, cycles, queues, rules
 from ratings.errors import Invalid
 from ratings.models import Answer, AnswerComment, Assessment, Company, User
 from scoring.layout import layout_for
@@ -66,6 +66,9 @@ def return_with_comments(
     (replacing the comments of an earlier return)."""
     assessment = assessments.get_assessment(session, assessment_id)
     slots = layout_for(assessments.methodology_of(assessment)).slot_of
+    comments = {slot: text for slot, text in comments.items() if isinstance(text, str) and text.strip()}
+    for text in comments.values():
+        rules.require(rules.text(text), field="comments", code="invalid_comment", label="A comment")
     unknown = [f"{i}/{s}" if s else i for i, s in comments if (i, s) not in slots]
     if unknown:
         raise Invalid(f"No such answer slot: {', '.join(unknown)}.", code="unknown_slot", errors={"comments": unknown})
@@ -74,9 +77,8 @@ def return_with_comments(
     for old in session.exec(select(AnswerComment).where(AnswerComment.assessment_id == assessment.id)).all():
         session.delete(old)
     for (indicator, stage), text in comments.items():
-        if text.strip():
-            session.add(AnswerComment(assessment_id=assessment.id, indicator_id=indicator, stage=stage,
-                                      text=text.strip(), author_id=actor.id if actor else None))
+        session.add(AnswerComment(assessment_id=assessment.id, indicator_id=indicator, stage=stage,
+                                  text=text.strip(), author_id=actor.id if actor else None))
     audit.record(session, actor=actor, action="assessment.comments", entity=assessment,
                  before={"comments": {f"{i}/{s or ''}": t for (i, s), t in comments.items()}})
     return assessment

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from slugify import slugify
 from sqlmodel import Session, select
 
+from ratings import rules
 from ratings.errors import Conflict, Invalid
-
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def unique_slug(session: Session, model, name: str, requested: str | None = None) -> str:
     """`requested` must be free; otherwise derive one from `name`, adding -2, -3 ... until free."""
     if requested is not None:
-        if not _SLUG.fullmatch(requested) or len(requested) > 120:
-            raise Invalid(
-                f"Slug {requested!r} must be lowercase letters, digits and single hyphens.",
-                code="invalid_slug",
-                errors={"slug": ["Use lowercase letters, digits and single hyphens."]},
-            )
+        problems = rules.slug(requested)
+        if problems:
+            raise Invalid(f"Slug {requested!r} {problems[0]}.", code="invalid_slug", errors={"slug": problems})
         if _taken(session, model, requested):
             raise Conflict(f"The slug {requested!r} is already taken.", code="duplicate_slug")
         return requested

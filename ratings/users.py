@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, select
 
-from ratings import audit
+from ratings import audit, rules
 from ratings.catalog import get_company
 from ratings.errors import Conflict, Invalid, NotFound
 from ratings.models import ApiToken, User
@@ -29,9 +29,10 @@ def create_user(
     session: Session, *, email: str, role: str, company: str | None = None, actor: User | None = None
 ) -> tuple[User, str]:
     """Create a user and a first token; returns (user, token). The token is never retrievable again."""
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 320:
-        raise Invalid(f"{email!r} is not an email address.", code="invalid_email", errors={"email": ["Not an email address."]})
+    problems = rules.email(email)
+    if problems:
+        raise Invalid(f"{email!r} {problems[0]}.", code="invalid_email", errors={"email": problems})
+    email = rules.normal_email(email)
     if role not in ROLES:
         raise Invalid(f"Role must be one of {', '.join(ROLES)}.", code="invalid_role", errors={"role": [f"One of {', '.join(ROLES)}."]})
     if (role == "company") != (company is not None):

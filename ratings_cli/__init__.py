@@ -131,12 +131,9 @@ def import_command(path: str, kind: str | None, database_url: str) -> None:
 
 
 def _read_import(file: Path, kind: str | None) -> list:
-    text = _read_text(file)
+    text = imports.decode(file.read_bytes(), source=str(file))  # UTF-8 (BOM or not); a bad byte is named by line
     if file.suffix.lower() == ".json":
-        try:
-            return imports.rows_from_json(json.loads(text))
-        except json.JSONDecodeError as error:
-            raise click.ClickException(f"{file} is not valid JSON: {error}") from None
+        return imports.rows_from_json_text(text)  # not JSON: an error naming the line and column
     kind = kind or file.stem
     if kind not in imports.CSV_COLUMNS:
         raise click.ClickException(f"Say what {file.name} holds with --kind ({', '.join(sorted(imports.CSV_COLUMNS))}).")
@@ -317,6 +314,7 @@ def _domain_errors():
         rows = (error.errors or {}).get("rows")
         for row in rows or []:
             click.echo(f"  {row['where']}: {row['field']}: {row['reason']}", err=True)
-        if error.errors and not rows:
-            click.echo(f"  {error.errors}", err=True)
+        for field, reasons in (error.errors or {}).items():
+            if field != "rows" and isinstance(reasons, list):  # field problems; other details are in the message
+                click.echo(f"  {field}: {'; '.join(map(str, reasons))}", err=True)
         sys.exit(1)

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from datetime import date
+from typing import Any, Callable, Iterable, Sequence
 
 from scoring.methodology import NOT_APPLICABLE, AnswerSpec, Methodology
 
 SOURCE_TYPES = ("public", "company", "third_party")
+VISIBILITIES = ("public", "confidential")
+EVIDENCE_KEYS = frozenset({"url", "source_type", "note", "date", "visibility"})
+
+
+def default_visibility(source_type: str) -> str:
+    """Evidence that does not say: a company's own documents are confidential (supplied in confidence),
+    public and third-party sources are public."""
+    return "confidential" if source_type == "company" else "public"
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,12 @@ class Evidence:
     url: str
     source_type: str  # "public" | "company" | "third_party"
     note: str | None = None
+    date: str | None = None  # ISO date (YYYY-MM-DD) the source was published or accessed
+    visibility: str | None = None  # "public" | "confidential"; None: default_visibility(source_type)
+
+    def __post_init__(self) -> None:
+        if self.visibility is None and isinstance(self.source_type, str):
+            object.__setattr__(self, "visibility", default_visibility(self.source_type))
 
 
 @dataclass(frozen=True)
@@ -127,7 +142,18 @@ def _evidence_problems(evidence: Any) -> list[tuple[str, str]]:
         problems.append(("source_type", f"unknown source type {evidence.source_type!r}; known: {', '.join(SOURCE_TYPES)}"))
     if evidence.note is not None and not isinstance(evidence.note, str):
         problems.append(("note", "a note must be text"))
+    if evidence.visibility not in VISIBILITIES:
+        problems.append(("visibility", f"unknown visibility {evidence.visibility!r}; known: {', '.join(VISIBILITIES)}"))
+    if evidence.date is not None and not _is_iso_date(evidence.date):
+        problems.append(("date", f"a date is YYYY-MM-DD, got {evidence.date!r}"))
     return problems
+
+
+def _is_iso_date(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and len(value) == 10 and date.fromisoformat(value) is not None
+    except ValueError:
+        return False
 
 
 def _is_number(value: Any) -> bool:
@@ -139,12 +165,20 @@ def _is_number(value: Any) -> bool:
 # The answers document
 
 _ANSWER_KEYS = {"indicator", "stage", "value", "evidence"}
-_EVIDENCE_KEYS = {"url", "source_type", "note"}
+_EVIDENCE_KEYS = EVIDENCE_KEYS
 _SOURCING_KEYS = {"stage", "good", "country", "disclosed"}
 
 
-def parse_answers_document(doc: dict, methodology: Methodology) -> tuple[list[Answer], list[SourcingRecord]]:
-    """Answers and sourcing from an answers document; InputError lists every problem found."""
+EvidenceRule = Callable[[dict], dict[str, list[str]]]
+
+
+def parse_answers_document(
+    doc: dict, methodology: Methodology, *, evidence_rule: EvidenceRule | None = None
+) -> tuple[list[Answer], list[SourcingRecord]]:
+    """Answers and sourcing from an answers document; InputError lists every problem found.
+
+    `evidence_rule` (the service's stricter rules for one evidence item, {field: [problems]}) is
+    applied to each evidence item as read; this module stays free of them so it can run anywhere."""
     problems: list[AnswerProblem] = []
     if not isinstance(doc, dict):
         raise InputError([AnswerProblem(-1, None, None, "document", "the answers document must be a JSON object")])
@@ -161,7 +195,7 @@ def parse_answers_document(doc: dict, methodology: Methodology) -> tuple[list[An
 
     numbered: list[tuple[int, Answer]] = []
     for index, entry in enumerate(raw_answers):
-        answer = _read_answer(index, entry, problems)
+        answer = _read_answer(index, entry, problems, evidence_rule)
         if answer is not None:
             numbered.append((index, answer))
     problems.extend(_answer_problems(methodology, numbered))
@@ -177,7 +211,7 @@ def parse_answers_document(doc: dict, methodology: Methodology) -> tuple[list[An
     return [answer for _, answer in numbered], sourcing
 
 
-def _read_answer(index: int, entry: Any, problems: list[AnswerProblem]) -> Answer | None:
+def _read_answer(index: int, entry: Any, problems: list[AnswerProblem], evidence_rule: EvidenceRule | None = None) -> Answer | None:
     """An Answer from one entry, or None (with problems recorded) when it is too broken to check further."""
     if not isinstance(entry, dict):
         problems.append(AnswerProblem(index, None, None, "answer", "each answer must be a JSON object"))
@@ -203,13 +237,13 @@ def _read_answer(index: int, entry: Any, problems: list[AnswerProblem]) -> Answe
     elif not isinstance(entry["value"], (str, int, float)):
         problem("value", "a value is an option name, a percent number or 'na'")
         usable = False
-    evidence = _read_evidence(entry.get("evidence", []), problem)
+    evidence = _read_evidence(entry.get("evidence", []), problem, evidence_rule)
     if not usable:
         return None
     return Answer(indicator, stage, entry["value"], evidence)
 
 
-def _read_evidence(raw: Any, problem) -> tuple[Evidence, ...]:
+def _read_evidence(raw: Any, problem, evidence_rule: EvidenceRule | None = None) -> tuple[Evidence, ...]:
     if not isinstance(raw, list):
         problem("evidence", "evidence must be a list")
         return ()
@@ -219,13 +253,23 @@ def _read_evidence(raw: Any, problem) -> tuple[Evidence, ...]:
         if not isinstance(item, dict):
             problem(field, "each evidence item must be a JSON object with url and source_type")
             continue
-        for key in sorted(item.keys() - _EVIDENCE_KEYS):
-            problem(f"{field}.{key}", f"unknown field; evidence has {', '.join(sorted(_EVIDENCE_KEYS))}")
+        if evidence_rule is not None:
+            found = evidence_rule(item)
+            for key, reasons in found.items():
+                for reason in reasons:
+                    problem(f"{field}.{key}", reason)
+            if found:
+                continue
+        else:
+            for key in sorted(item.keys() - _EVIDENCE_KEYS):
+                problem(f"{field}.{key}", f"unknown field; evidence has {', '.join(sorted(_EVIDENCE_KEYS))}")
         url, source_type, note = item.get("url"), item.get("source_type"), item.get("note")
-        if not isinstance(url, str) or not isinstance(source_type, str) or not (note is None or isinstance(note, str)):
-            problem(field, "evidence needs a url and a source_type (text), and an optional text note")
+        day, visibility = item.get("date"), item.get("visibility")
+        if not isinstance(url, str) or not isinstance(source_type, str) or not all(
+                v is None or isinstance(v, str) for v in (note, day, visibility)):
+            problem(field, "evidence needs a url and a source_type (text), and optional text note, date and visibility")
             continue
-        evidence.append(Evidence(url, source_type, note))  # its values are checked with the answer
+        evidence.append(Evidence(url, source_type, note, day, visibility))  # its values are checked with the answer
     return tuple(evidence)
 
 
@@ -284,6 +328,10 @@ def _evidence_to_dict(evidence: Evidence) -> dict:
     item = {"url": evidence.url, "source_type": evidence.source_type}
     if evidence.note is not None:
         item["note"] = evidence.note
+    if evidence.date is not None:
+        item["date"] = evidence.date
+    if evidence.visibility != default_visibility(evidence.source_type):
+        item["visibility"] = evidence.visibility  # the answers file says it only where it is not the default
     return item
 
 

@@ -25,9 +25,10 @@ def slot_entry(form: MultiDict, answer_type: str) -> dict[str, Any]:
         if not url or form.get(f"evidence-{index}-remove"):
             continue
         item = {"url": url, "source_type": form.get(f"evidence-{index}-source_type") or "public"}
-        note = (form.get(f"evidence-{index}-note") or "").strip()
-        if note:
-            item["note"] = note
+        for key in ("date", "visibility", "note"):  # empty: not given (visibility then follows the type)
+            text = (form.get(f"evidence-{index}-{key}") or "").strip()
+            if text:
+                item[key] = text
         evidence.append(item)
     version = form.get("version", "")
     return {"value": value, "evidence": evidence, "note": (form.get("note") or "").strip() or None,

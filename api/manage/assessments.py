@@ -12,7 +12,7 @@ from api.manage.list_schemas import AssessmentPage, AssessmentQuery
 from api.manage.schemas import (
     ANSWER_IF_MATCH, IF_MATCH, AnswerSave, AnswerSaved, AnswersReplace, AssessmentCreate, AssessmentOut, PublishOut, ResultOut, ReturnBody, WithdrawBody, WithdrawOut,
 )
-from ratings import answer_saves, assessments, publishing, queues
+from ratings import answer_saves, assessments, publishing, queues, review
 from ratings.db import transaction
 
 blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Assessments and publishing")
@@ -139,8 +139,9 @@ class Return(MethodView):
     @documented((409, "Not submitted"), (412, "Stale If-Match"), (428, "If-Match missing"), role="a reviewer")
     @blp.doc(parameters=[IF_MATCH])
     def post(self, body, assessment_id):
-        """Return a submitted assessment to draft with a comment; needs If-Match."""
-        return _step(assessment_id, assessments.return_to_draft, comment=body["comment"])
+        """Return a submitted assessment to draft with a comment, and one per answer if given; needs If-Match."""
+        comments = {(c["indicator"], c["stage"]): c["text"] for c in body["comments"]}
+        return _step(assessment_id, review.return_with_comments, comment=body["comment"], comments=comments)
 
 
 @blp.route("/assessments/<int:assessment_id>/publish")

@@ -34,7 +34,7 @@ class Imports(MethodView):
         if request.mimetype == "text/csv":
             if kind is None:
                 abort(400, code="kind_required", message="Say what the CSV holds with ?kind=.")
-            rows = imports.rows_from_csv(request.get_data(as_text=True), kind)
+            rows = imports.rows_from_csv(imports.decode(request.get_data(), source="The CSV body"), kind)
         else:
             document = request.get_json(silent=True)
             if document is None:

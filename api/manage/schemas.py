@@ -10,6 +10,8 @@ from api.public.schemas import (
     ANSWER_VALUE, SCALES, SCORE, CategoryBreakdown, CategoryScore, CompanyOut, MethodologyRef, StageScore, grade, score,
 )
 from api.errors import PRECONDITION_REQUIRED
+from ratings import rules
+from ratings.datafiles import DEFAULT_METHODOLOGY
 
 IF_MATCH = {
     "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
@@ -18,8 +20,22 @@ IF_MATCH = {
                    "Missing: 428 `precondition_required`; stale: 412 `stale_version`. `*` skips the check.",
 }
 
-NAME = validate.Length(min=1, max=200)
-SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Lowercase letters, digits and single hyphens.")
+
+def rule(check, **options):
+    """A marshmallow validator from a rule of ratings.rules: its problems become the field's errors."""
+    def validator(value):
+        problems = check(value, **options)
+        if problems:
+            raise ma.ValidationError(problems if isinstance(problems, list) else [f"{k}: {'; '.join(v)}" for k, v in problems.items()])
+    return validator
+
+
+NAME = rule(rules.name)
+SLUG = rule(rules.slug)
+COUNTRY = rule(rules.country)
+URL = rule(rules.url)
+TEXT = rule(rules.text)
+ID = rule(rules.integer)  # any 64-bit integer: an id that names nothing is a 404, not a 422
 
 
 class Strict(ma.Schema):
@@ -29,16 +45,16 @@ class Strict(ma.Schema):
 
 class CompanyCreate(Strict):
     name = fields.String(required=True, validate=NAME)
-    slug = fields.String(validate=[SLUG, validate.Length(max=120)])
-    country = fields.String(allow_none=True, validate=validate.Length(equal=2))
-    website = fields.Url(allow_none=True, validate=validate.Length(max=500))
+    slug = fields.String(validate=SLUG)
+    country = fields.String(allow_none=True, validate=COUNTRY)
+    website = fields.String(allow_none=True, validate=URL, metadata={"format": "uri"})
     parent = fields.String(allow_none=True, validate=SLUG)
 
 
 class CompanyUpdate(Strict):
     name = fields.String(validate=NAME)
-    country = fields.String(allow_none=True, validate=validate.Length(equal=2))
-    website = fields.Url(allow_none=True, validate=validate.Length(max=500))
+    country = fields.String(allow_none=True, validate=COUNTRY)
+    website = fields.String(allow_none=True, validate=URL, metadata={"format": "uri"})
     parent = fields.String(allow_none=True, validate=SLUG)
 
 
@@ -51,7 +67,7 @@ class CompanyRecordOut(ma.Schema):
 
 class BrandCreate(Strict):
     name = fields.String(required=True, validate=NAME)
-    slug = fields.String(validate=[SLUG, validate.Length(max=120)])
+    slug = fields.String(validate=SLUG)
     company = fields.String(required=True, validate=SLUG)
     industry = fields.String(allow_none=True, validate=SLUG)
     aliases = fields.List(fields.String(validate=NAME), load_default=list, validate=validate.Length(max=50))
@@ -72,7 +88,7 @@ class BrandOut(ma.Schema):
 
 class ProductCreate(Strict):
     gtin = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    name = fields.String(required=True, validate=rule(rules.name, max_length=rules.PRODUCT_NAME_MAX))
     brand = fields.String(required=True, validate=SLUG)
 
 
@@ -83,7 +99,8 @@ class ProductRecordOut(ma.Schema):
 
 
 class PrefixCreate(Strict):
-    prefix = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4,12}$", error="4 to 12 digits."))
+    prefix = fields.String(required=True, validate=rule(rules.gs1_prefix),
+                           metadata={"description": "6 to 12 digits of the 13-digit GTIN form; not a restricted-circulation or coupon range"})
 
 
 class PrefixOut(ma.Schema):
@@ -91,10 +108,11 @@ class PrefixOut(ma.Schema):
 
 
 class SourcingRecordIn(Strict):
-    stage = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    good = fields.String(allow_none=True, validate=validate.Length(max=200))
-    country = fields.String(allow_none=True, validate=validate.Length(equal=2))
-    disclosed = fields.Boolean(load_default=True)
+    stage = fields.String(required=True, validate=validate.Length(min=1, max=rules.STAGE_MAX))
+    good = fields.String(allow_none=True, validate=rule(rules.name, max_length=rules.GOOD_MAX))
+    country = fields.String(allow_none=True, validate=COUNTRY)
+    disclosed = fields.Raw(load_default=True, validate=rule(rules.boolean),
+                           metadata={"type": "boolean", "description": "true or false (a JSON boolean, not a string or number)"})
 
 
 class SourcingReplace(Strict):
@@ -114,13 +132,22 @@ class SourcingOut(ma.Schema):
 
 class AssessmentCreate(Strict):
     company = fields.String(required=True, validate=SLUG)
-    methodology = fields.String(load_default="f2w-2026", validate=validate.Length(max=60))
-    cycle_year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    methodology = fields.String(load_default=DEFAULT_METHODOLOGY, validate=validate.Length(max=60))
+    cycle_year = fields.Integer(strict=True, validate=rule(rules.year))  # 2026.7 is refused, not cut to 2026
+
+
+def _notes_are_text(entries):
+    problems = [f"answers[{n}].note: {rules.note(e['note'])[0]}" for n, e in enumerate(entries)
+                if isinstance(e, dict) and rules.note(e.get("note"))]
+    if problems:
+        raise ma.ValidationError(problems)
 
 
 class Evidence(ma.Schema):
     url = fields.String(required=True, metadata={"description": "where the evidence can be read (http or https)"})
     source_type = fields.String(required=True, metadata={"description": "`public`, `company` or `third_party`"})
+    visibility = fields.String(metadata={"description": "`public` or `confidential` (default: confidential for company evidence)"})
+    date = fields.String(allow_none=True, metadata={"description": "publication or access date, YYYY-MM-DD"})
     note = fields.String(allow_none=True, metadata={"description": "what to look for there; absent when none"})
 
 
@@ -141,21 +168,36 @@ class AnswerEntry(ma.Schema):
 
 
 class AnswersReplace(Strict):
-    answers = fields.List(fields.Nested(AnswerEntry), required=True, validate=validate.Length(max=2000),
+    answers = fields.List(fields.Nested(AnswerEntry), required=True, validate=[validate.Length(max=2000), _notes_are_text],
                           metadata={"description": "every answer of the draft (what is not listed is unanswered)"})
 
 
+class AnswerComment(Strict):
+    indicator = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={"description": "indicator id"})
+    stage = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
+                          metadata={"description": "stage id; null or absent for an unstaged indicator"})
+    text = fields.String(required=True, validate=TEXT, metadata={"description": "the comment"})
+
+
 class ReturnBody(Strict):
-    comment = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    comment = fields.String(required=True, validate=TEXT)
+    comments = fields.List(fields.Nested(AnswerComment), load_default=list, validate=validate.Length(max=2000),
+                           metadata={"description": "a comment per answer slot (replaces those of an earlier return)"})
+
+
+class AnswerCommentOut(ma.Schema):
+    indicator = fields.String(required=True, metadata={"description": "indicator id"})
+    stage = fields.String(allow_none=True, metadata={"description": "stage id; null for an unstaged indicator"})
+    text = fields.String(required=True, metadata={"description": "the reviewer's comment on this answer"})
 
 
 class WithdrawBody(Strict):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    reason = fields.String(required=True, validate=TEXT)
 
 
 class ReplyCreate(Strict):
-    rating = fields.Integer(required=True)
-    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    rating = fields.Integer(required=True, strict=True, validate=ID)
+    text = fields.String(required=True, validate=TEXT)
 
 
 class AnswerOut(ma.Schema):
@@ -180,6 +222,8 @@ class AssessmentOut(ma.Schema):
     version = fields.Integer(required=True, metadata={"description": "moves on every write; the ETag carries it"})
     rating = fields.Integer(allow_none=True, metadata={"description": "id of the published rating, once published"})
     answers = fields.List(fields.Nested(AnswerOut), required=True, metadata={"description": "every answer given"})
+    comments = fields.List(fields.Nested(AnswerCommentOut), metadata={"description": "the reviewer's comments per "
+                                                                                     "answer from the last return"})
 
 
 class RatingRef(ma.Schema):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ratings.datafiles import grade_letters
+from ratings.datafiles import DEFAULT_METHODOLOGY, grade_letters
 
 GRADES = ", ".join(grade_letters())
 GRADE = f"letter grade, best first: {GRADES}"
@@ -30,7 +30,7 @@ def score(description: str = SCORE, **kwargs) -> fields.Float:
 
 class MethodologyRef(ma.Schema):
     id = fields.String(required=True, metadata={"description": "methodology id (`GET /v1/methodologies/{id}`)",
-                                                "example": "f2w-2026"})
+                                                "example": DEFAULT_METHODOLOGY})
     version = fields.String(required=True, metadata={"description": "methodology version", "example": "2026.1"})
 
 
@@ -120,9 +120,13 @@ class BrandPage(ma.Schema):
 
 
 class EvidenceOut(ma.Schema):
-    url = fields.String(required=True, metadata={"description": "where the evidence can be read"})
-    source_type = fields.String(required=True, metadata={"description": "`public`, `company` or `third_party`"})
-    note = fields.String(allow_none=True, metadata={"description": "what to look for there; absent when none"})
+    url = fields.String(allow_none=True, metadata={"description": "the source's address; null for confidential evidence"})
+    source_type = fields.String(required=True, metadata={"description": "public | company | third_party"})
+    visibility = fields.String(required=True, metadata={"description": "public (shown with its URL) or confidential "
+                                                        "(a company-provided document: type and date only)"})
+    label = fields.String(allow_none=True, metadata={"description": "'company-provided document' for confidential evidence"})
+    date = fields.String(allow_none=True, metadata={"description": "publication or access date, YYYY-MM-DD"})
+    note = fields.String(allow_none=True, metadata={"description": "null for confidential evidence"})
 
 
 ANSWER_VALUE = {"description": "the answer: a choice option (string), a percentage 0 to 100 (number), "
@@ -252,7 +256,7 @@ GRADE_BANDS = {
 
 
 class MethodologyOut(ma.Schema):
-    id = fields.String(required=True, metadata={"description": "methodology id", "example": "f2w-2026"})
+    id = fields.String(required=True, metadata={"description": "methodology id", "example": DEFAULT_METHODOLOGY})
     name = fields.String(required=True, metadata={"description": "methodology name"})
     version = fields.String(required=True, metadata={"description": "methodology version", "example": "2026.1"})
     description = fields.String(allow_none=True, metadata={"description": "what it rates, in plain language"})

@@ -121,7 +121,8 @@ def exercise(client, tokens: dict[str, str]) -> list[tuple[str, str, object]]:
     call("GET", "/v1/assessments?status=nope", 422, role="reviewer")
     call("GET", "/v1/assessments", 403, role="company")
     submitted = call("POST", f"/v1/assessments/{aid}/submit", 200, role="analyst", headers={"If-Match": written.headers["ETag"]})
-    returned = call("POST", f"/v1/assessments/{aid}/return", 200, role="reviewer", json={"comment": "Evidence for TT-1?"},
+    returned = call("POST", f"/v1/assessments/{aid}/return", 200, role="reviewer", json={"comment": "Evidence for TT-1?",
+                                                                           "comments": [{"indicator": "TT-1", "stage": "raw_materials", "text": "Source?"}]},
                     headers={"If-Match": submitted.headers["ETag"]})
     submitted = call("POST", f"/v1/assessments/{aid}/submit", 200, role="analyst", headers={"If-Match": returned.headers["ETag"]})
     call("POST", f"/v1/assessments/{aid}/publish", 403, role="analyst")

@@ -17,7 +17,7 @@ ROUTES = [
     ("PATCH", "/v1/brands/tidewren", {"aliases": ["Tide Wren", "TW"]}, {"analyst"}),
     ("POST", "/v1/products", {"gtin": "96385074", "name": "Thing", "brand": "tidewren"}, {"analyst"}),
     ("DELETE", "/v1/products/96385074", None, {"analyst"}),
-    ("POST", "/v1/companies/tidewren-apparel-co/gs1-prefixes", {"prefix": "9638"}, {"analyst"}),
+    ("POST", "/v1/companies/tidewren-apparel-co/gs1-prefixes", {"prefix": "963850"}, {"analyst"}),
     ("PUT", "/v1/companies/tidewren-apparel-co/sourcing", {"records": []}, {"analyst"}),
     ("POST", "/v1/assessments", {"company": "tidewren-apparel-co"}, {"analyst"}),
     ("GET", "/v1/assessments", None, {"analyst", "reviewer"}),

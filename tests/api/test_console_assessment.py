@@ -59,8 +59,10 @@ def test_saving_one_answer_returns_the_slot_and_the_live_result_in_the_same_resp
     client = as_user(app, ANALYST)
     token = page_token(client.get(f"/console/assessments/{world.draft}").text)
     saved = save(client, world.draft, "POL-1", token, value="yes",
-                 **{"evidence-0-url": "https://tidewren.example/policy.pdf", "evidence-0-source_type": "public"})
+                 **{"evidence-0-url": "https://tidewren.example/policy.pdf", "evidence-0-source_type": "third_party",
+                    "evidence-0-date": "2026-03-01", "evidence-0-visibility": "confidential"})
     assert saved.status_code == 200, saved.text
+    assert 'value="2026-03-01"' in saved.text and '<option value="confidential" selected>' in saved.text
     assert saved.text.startswith('\n<form id="slot-POL-1"') or 'id="slot-POL-1"' in saved.text.split("<aside")[0]
     assert 'hx-swap-oob="true"' in saved.text and "1 of 105 answers given" in saved.text
     assert "Answers without evidence: <span id=\"live-bare-count\">0</span>" in saved.text

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 
+from playwright.sync_api import expect
+
 from tests.console_data import ANALYST, REVIEWER, SECOND_ANALYST, SECOND_PASSWORD
 from tests.e2e.console_fixtures import chromium, console_server, log_in, new_page, screenshot, serious_violations  # noqa: F401
 
@@ -34,8 +36,14 @@ def save_by_keyboard(page, slot_id, value, evidence_url=None):
     slot.get_by_role("button", name=re.compile(r"^Save ")).focus()
     with page.expect_response(lambda r: "/answers/" in r.url) as response:
         page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    settled(page)
     return response.value
+
+
+def settled(page):
+    """htmx swaps after the response arrives: wait until no element is mid-request, swapping or settling."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
 
 def test_an_analyst_fills_the_form_a_reviewer_returns_it_and_publishes_it(console_server, new_page):
@@ -50,10 +58,10 @@ def test_an_analyst_fills_the_form_a_reviewer_returns_it_and_publishes_it(consol
     score_before = analyst.locator("#live-score").inner_text()
     first = save_by_keyboard(analyst, "slot-POL-1", "yes", "https://tidewren.example/policy.pdf")
     assert first.status == 200 and analyst.url.endswith(f"/console/assessments/{aid}")  # no page load: htmx swapped
-    assert analyst.locator("#live-score").inner_text() != score_before  # the live result, from the same response
-    assert "1 of 105 answers given" in analyst.locator("#live").inner_text()
+    expect(analyst.locator("#live-score")).not_to_have_text(score_before)  # the live result, from the same response
+    expect(analyst.locator("#live")).to_contain_text("1 of 105 answers given")
     save_by_keyboard(analyst, "slot-TT-1--raw_materials", 60)
-    assert "Answers without evidence: 1" in analyst.locator("#live").inner_text()
+    expect(analyst.locator("#live")).to_contain_text("Answers without evidence: 1")
     assert all(body.count("&value=") + body.startswith("value=") <= 1 for body in bodies) and len(bodies) == 2
     analyst.locator("#slot-POL-1").scroll_into_view_if_needed()
     screenshot(analyst, "assessment-form", full_page=False)
@@ -66,6 +74,7 @@ def test_an_analyst_fills_the_form_a_reviewer_returns_it_and_publishes_it(consol
     clash = save_by_keyboard(second, "slot-POL-2", "none")
     assert clash.status == 409
     conflict = second.locator("#slot-POL-2 .conflict")
+    conflict.wait_for(timeout=5000)  # htmx swaps after the response has arrived
     assert conflict.is_visible() and "most" in conflict.locator(".theirs").inner_text()
     assert "none" in conflict.locator(".yours").inner_text()
     assert serious_violations(second) == []
@@ -103,8 +112,8 @@ def test_an_analyst_fills_the_form_a_reviewer_returns_it_and_publishes_it(consol
     slot.get_by_label("New source URL").fill("https://tidewren.example/traceability.pdf")
     with analyst.expect_response(lambda r: "/answers/" in r.url):
         slot.get_by_role("button", name=re.compile("^Save")).click()
-    analyst.wait_for_load_state("networkidle")
-    assert "Answers without evidence: 0" in analyst.locator("#live").inner_text()
+    settled(analyst)
+    expect(analyst.locator("#live")).to_contain_text("Answers without evidence: 0")
     analyst.get_by_role("button", name="Submit for review").click()
     analyst.wait_for_load_state()
     with analyst.expect_navigation():

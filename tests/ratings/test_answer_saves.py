@@ -8,7 +8,7 @@ from ratings.errors import Conflict, Invalid, NotFound, Stale
 from scoring.completeness import completeness
 from tests.factories import make_brand
 
-EVIDENCE = [{"url": "https://acme.example/policy.pdf", "source_type": "public"}]
+EVIDENCE = [{"url": "https://acme.example/policy.pdf", "source_type": "public", "visibility": "public"}]
 
 
 @pytest.fixture
@@ -105,3 +105,16 @@ def test_start_from_last_cycle_copies_the_published_answers_marked_copied(sessio
     assert (row.value, row.evidence, row.copied, new.cycle_year, new.status) == ("yes", EVIDENCE, True, 2027, "draft")
     _, row = save(session, new, people[1], indicator="POL-1", stage=None, value="yes", evidence=EVIDENCE, expected_version=1)
     assert row.copied is False
+
+
+def test_a_return_with_comments_per_answer_is_read_back_with_the_assessment(session, draft, people):
+    from ratings import review
+
+    with transaction(session):
+        assessments.submit(session, draft.id, actor=people[0])
+    with transaction(session):
+        review.return_with_comments(session, draft.id, comment="See the answers.", actor=people[2],
+                                    comments={("POL-1", None): " Source? ", ("TT-1", "inputs"): "   "})
+    described = assessments.describe(session, draft)
+    assert described["status"] == "draft" and described["review_comment"] == "See the answers."
+    assert described["comments"] == [{"indicator": "POL-1", "stage": None, "text": "Source?"}]

@@ -129,3 +129,75 @@ def test_every_write_is_audited_with_before_and_after(session):
     assert event.after["website"] == "https://acme.example"
     actions = session.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions == ["industry.create", "company.create", "brand.create", "company.update"]
+
+
+# --- the services call the rules (ratings/rules.py) -------------------------------------------------
+
+from ratings.models import CatalogChange, Company  # noqa: E402
+
+
+@pytest.mark.parametrize("slug", ["\x00", "acme\x00textiles", "\ud800"])
+def test_slugs_holding_nul_or_lone_surrogates_name_nothing_on_every_backend(session, slug):
+    make_brand(session)
+    for get in (catalog.get_company, catalog.get_brand, catalog.get_industry):
+        with pytest.raises(NotFound):
+            get(session, slug)
+
+
+@pytest.mark.parametrize("website", ["javascript:alert(1)", "data:text/html,x", "our site", "https://a.example/" + "x" * 2000])
+def test_company_websites_must_be_http_addresses(session, website):
+    make_brand(session)
+    before = count(session, Company), count(session, AuditEvent)
+    with pytest.raises(Invalid) as raised, transaction(session):
+        catalog.create_company(session, name="Web Co", website=website)
+    assert raised.value.code == "invalid_url"
+    with pytest.raises(Invalid), transaction(session):
+        catalog.update_company(session, "acme-textiles", changes={"website": website})
+    assert (count(session, Company), count(session, AuditEvent)) == before
+
+
+def test_a_website_of_2000_characters_fits_its_column(session):
+    website = "https://a.example/" + "x" * (2000 - len("https://a.example/"))
+    with transaction(session):
+        company = catalog.create_company(session, name="Long Site", website=website)
+    assert company.website == website
+
+
+@pytest.mark.parametrize("prefix", ["000000", "0000000", "0000012", "0212345", "0451234", "2501234", "9821234", "9951234",
+                                    "9638", "12345", "5012345678901"])
+def test_gs1_prefixes_gs1_never_issues_to_a_company_are_refused(session, prefix):
+    make_brand(session)
+    with pytest.raises(Invalid) as raised, transaction(session):
+        catalog.register_gs1_prefix(session, company="acme-textiles", prefix=prefix)
+    assert raised.value.code == "invalid_gs1_prefix"
+
+
+@pytest.mark.parametrize("name", ["   ", "\t\n", "", "x" * 201])
+def test_blank_or_overlong_names_are_refused(session, name):
+    make_brand(session)
+    with pytest.raises(Invalid), transaction(session):
+        catalog.create_company(session, name=name)
+    with pytest.raises(Invalid), transaction(session):
+        catalog.update_brand(session, "acme", changes={"name": name})
+
+
+@pytest.mark.parametrize("disclosed", ["no", "false", 0, None])
+def test_sourcing_disclosed_must_be_a_boolean(session, disclosed):
+    make_brand(session)
+    with pytest.raises(Invalid), transaction(session):
+        catalog.replace_sourcing(session, company="acme-textiles", stages=STAGES,
+                                 records=[{"stage": "inputs", "good": "Yarn", "country": "GB", "disclosed": disclosed}])
+    assert count(session, Sourcing) == 0
+
+
+def test_updates_that_change_nothing_write_no_audit_event_and_no_catalog_version(session):
+    make_brand(session)
+    before = count(session, AuditEvent), count(session, CatalogChange)
+    with transaction(session):
+        catalog.update_company(session, "acme-textiles", changes={})
+        catalog.update_company(session, "acme-textiles", changes={"name": " Acme Textiles ", "country": "gb"})
+        catalog.update_brand(session, "acme", changes={"name": "Acme", "industry": "apparel", "company": "acme-textiles", "aliases": []})
+    assert (count(session, AuditEvent), count(session, CatalogChange)) == before
+    with transaction(session):
+        catalog.update_brand(session, "acme", changes={"aliases": ["ACME"]})
+    assert count(session, AuditEvent) == before[0] + 1 and count(session, CatalogChange) > before[1]

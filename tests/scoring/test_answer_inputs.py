@@ -147,3 +147,45 @@ def test_a_stage_less_methodology_takes_sourcing_with_any_stage_label():
     stage_less = build(category("c", indicator("A")))
     _, sourcing = parse_answers_document({"answers": [], "sourcing": [{"stage": "farm", "good": "Cocoa", "country": "ci"}]}, stage_less)
     assert sourcing == [SourcingRecord("farm", "Cocoa", "CI")]
+
+
+# --- evidence visibility and dates ------------------------------------------------------------------
+
+def test_evidence_without_a_visibility_is_confidential_when_the_company_supplied_it():
+    assert Evidence("https://a.example", "company").visibility == "confidential"
+    assert Evidence("https://a.example", "public").visibility == "public"
+    assert Evidence("https://a.example", "third_party").visibility == "public"
+    assert Evidence("https://a.example", "company", visibility="public").visibility == "public"
+
+
+def test_visibility_and_date_round_trip_through_the_answers_file_and_defaults_stay_implicit(methodology):
+    doc = {"answers": [{"indicator": "MT-2", "value": "yes", "evidence": [
+        {"url": "https://a.example/x.pdf", "source_type": "company", "date": "2026-02-16"},
+        {"url": "https://a.example/y.pdf", "source_type": "company", "visibility": "public"},
+        {"url": "https://ngo.example/r", "source_type": "third_party", "visibility": "confidential", "note": "n"}]}]}
+    answers, _ = parse_answers_document(doc, methodology)
+    assert [e.visibility for e in answers[0].evidence] == ["confidential", "public", "confidential"]
+    assert answers_to_dicts(answers) == doc["answers"]
+
+
+def test_unknown_visibilities_and_malformed_dates_are_problems(methodology):
+    doc = {"answers": [{"indicator": "MT-2", "value": "yes", "evidence": [
+        {"url": "https://a.example", "source_type": "company", "visibility": "secret", "date": "16/02/2026"}]}]}
+    with pytest.raises(InputError) as raised:
+        parse_answers_document(doc, methodology)
+    assert {p.field for p in raised.value.problems} == {"evidence[0].visibility", "evidence[0].date"}
+
+
+def test_an_evidence_rule_given_by_the_caller_checks_each_item_once(methodology):
+    doc = {"answers": [{"indicator": "MT-2", "value": "yes", "evidence": [{"url": "javascript:x", "source_type": "public"}]}]}
+    with pytest.raises(InputError) as raised:
+        parse_answers_document(doc, methodology, evidence_rule=lambda item: {"url": ["must be http(s)"]})
+    assert [(p.field, p.reason) for p in raised.value.problems] == [("evidence[0].url", "must be http(s)")]
+
+
+def test_visibility_and_date_do_not_enter_the_inputs_hash(methodology):
+    from scoring.fingerprint import inputs_hash
+
+    plain = [Answer("MT-2", None, "yes", (Evidence("https://a.example", "company"),))]
+    marked = [Answer("MT-2", None, "yes", (Evidence("https://a.example", "company", date="2026-02-16", visibility="public"),))]
+    assert inputs_hash(methodology, plain, []) == inputs_hash(methodology, marked, [])
