@@ -98,11 +98,12 @@ def _refuse_demo_users(app: Flask) -> None:
 
 def _register_blueprints(api: RatingsApi) -> None:
     from api import health
-    from api.manage import assessments, catalog, imports, portal, replies
-    from api.public import barcodes, brands, companies, export, industries, methodologies
+    from api.manage import assessments, catalog, imports, portal, proposals, replies
+    from api.public import barcodes, brands, companies, export, industries, methodologies, ratings
 
-    public = (health.blp, barcodes.blp, brands.blp, companies.blp, industries.blp, methodologies.blp, export.blp)
-    manage = (catalog.blp, assessments.blp, portal.blp, replies.blp, imports.blp)
+    public = (health.blp, barcodes.blp, brands.blp, companies.blp, industries.blp, methodologies.blp, ratings.blp,
+              export.blp)
+    manage = (catalog.blp, assessments.blp, portal.blp, replies.blp, imports.blp, proposals.blp)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in (*public, *manage):
         api.register_blueprint(blueprint)

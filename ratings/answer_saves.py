@@ -70,6 +70,7 @@ def save_answer(
         row.version = current + 1
         row.copied = False  # touched: no longer the previous cycle's answer
         session.add(row)
+    assessments.add_author(session, assessment, actor, "answered")
     assessment.updated_at = utcnow()  # moves the assessment's version too
     session.add(assessment)
     session.flush()

@@ -5,6 +5,7 @@ Publishing lives in `ratings.publishing`; this module keeps drafts and the workf
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session, select
@@ -15,7 +16,7 @@ from scoring.inputs import Evidence, InputError, SourcingRecord, answers_to_dict
 
 from ratings import audit, catalog, datafiles, rules
 from ratings.errors import Conflict, Invalid, NotFound, Stale
-from ratings.models import Answer, AnswerComment, Assessment, Company, PublishedRating, User
+from ratings.models import Answer, AnswerComment, Assessment, AssessmentAuthor, Company, PublishedRating, User
 from ratings.types import utcnow
 
 
@@ -34,7 +35,43 @@ def create_assessment(
     )
     session.add(assessment)
     audit.record(session, actor=author, action="assessment.create", entity=assessment)
+    add_author(session, assessment, author, "created")
     return assessment
+
+
+def add_author(session: Session, assessment: Assessment, user: User | None, action: str) -> None:
+    """Remember that `user` shaped the assessment (created, answered, submitted): they may never publish it."""
+    if user is None or user.id is None:
+        return
+    known = session.exec(select(AssessmentAuthor.id).where(
+        AssessmentAuthor.assessment_id == assessment.id, AssessmentAuthor.user_id == user.id)).first()
+    if known is None:
+        session.add(AssessmentAuthor(assessment_id=assessment.id, user_id=user.id, first_action=action))
+        session.flush()
+
+
+def author_ids(session: Session, assessment: Assessment) -> set[int]:
+    ids = set(session.exec(select(AssessmentAuthor.user_id).where(AssessmentAuthor.assessment_id == assessment.id)).all())
+    if assessment.author_id is not None:
+        ids.add(assessment.author_id)
+    return ids
+
+
+def submitted_assessment_of(session: Session, company_id: int) -> Assessment | None:
+    """The company's assessment under review, if any: its sourcing is frozen until it is published or returned."""
+    return session.exec(select(Assessment).where(Assessment.company_id == company_id, Assessment.status == "submitted")
+                        .order_by(Assessment.id)).first()
+
+
+def refuse_while_submitted(session: Session, company: Company, what: str = "Its sourcing") -> None:
+    under_review = submitted_assessment_of(session, company.id)
+    if under_review is not None:
+        raise Conflict(
+            f"{what} of {company.slug} cannot change while assessment {under_review.id} is submitted for review: "
+            "it is part of what the reviewer checks. Publish the assessment or return it to draft first.",
+            code="assessment_under_review",
+            errors={"assessment": under_review.id},
+        )
 
 
 def get_assessment(session: Session, assessment_id: int, *, for_update: bool = False) -> Assessment:
@@ -51,7 +88,7 @@ def replace_answers(
 ) -> Assessment:
     """Replace every answer of a draft. Each bad entry is named (422) and nothing is saved."""
     assessment = get_assessment(session, assessment_id, for_update=True)
-    require_version(assessment, expected_version)
+    _require_version(assessment, expected_version)
     if assessment.status != "draft":
         raise Conflict(f"Assessment {assessment.id} is {assessment.status}; only a draft can be edited.", code="not_a_draft")
     notes = {(e.get("indicator"), e.get("stage")): e.get("note") for e in entries if isinstance(e, dict)}
@@ -79,6 +116,7 @@ def replace_answers(
     assessment.updated_at = utcnow()
     session.add(assessment)
     audit.record(session, actor=actor, action="assessment.answers", entity=assessment, before=before)
+    add_author(session, assessment, actor, "answered")
     return assessment
 
 
@@ -108,7 +146,7 @@ def na_where_undisclosed(methodology, answers: list[AnswerInput], sourcing: list
 
 
 def refuse_na_where_undisclosed(session: Session, assessment: Assessment, answers: list[AnswerInput]) -> None:
-    bad = na_where_undisclosed(methodology_of(assessment), answers, company_sourcing(session, assessment.company_id))
+    bad = na_where_undisclosed(methodology_of(assessment), answers, sourcing_of(session, assessment))
     if bad:
         raise Invalid(f"{len(bad)} answer(s) mark an undisclosed stage not applicable; nothing was saved.",
                       code="invalid_answers", errors={"answers": bad})
@@ -122,20 +160,38 @@ def problem_dict(problem) -> dict[str, Any]:
 
 
 def submit(session: Session, assessment_id: int, *, actor: User | None = None, expected_version: int | None = None) -> Assessment:
-    return _move(session, assessment_id, "draft", "submitted", actor, expected_version)
+    """Submit a draft for review, freezing the company's sourcing with it: the reviewer checks both."""
+    assessment = _move(session, assessment_id, "draft", "submitted", actor, expected_version,
+                       freeze=lambda a: _freeze_sourcing(session, a))
+    add_author(session, assessment, actor, "submitted")
+    return assessment
 
 
 def return_to_draft(
     session: Session, assessment_id: int, *, comment: str, actor: User | None = None, expected_version: int | None = None
 ) -> Assessment:
     rules.require(rules.text(comment), field="comment", code="invalid_comment", label="A comment")
-    assessment = _move(session, assessment_id, "submitted", "draft", actor, expected_version)
-    assessment.review_comment = comment
-    return assessment
+
+    def thaw(assessment: Assessment) -> None:
+        assessment.review_comment = comment
+        assessment.sourcing_snapshot = None  # a draft scores on the live sourcing again
+        assessment.risk_list_edition = None
+
+    return _move(session, assessment_id, "submitted", "draft", actor, expected_version, freeze=thaw)
 
 
+def _freeze_sourcing(session: Session, assessment: Assessment) -> None:
+    assessment.sourcing_snapshot = [
+        {"stage": r.stage, "good": r.good, "country": r.country, "disclosed": r.disclosed}
+        for r in company_sourcing(session, assessment.company_id)
+    ]
+    assessment.risk_list_edition = datafiles.risk_list_edition()
+
+
+@lru_cache(maxsize=None)
 def preview(session: Session, assessment_id: int) -> Result:
-    """The live result of an assessment as it stands, on the company's current sourcing."""
+    """The result of an assessment as it stands: a draft on the company's live sourcing, a submitted or
+    published one on the sourcing frozen at submission (what the reviewer publishes)."""
     assessment = get_assessment(session, assessment_id)
     return score_assessment(session, assessment)
 
@@ -144,9 +200,17 @@ def score_assessment(session: Session, assessment: Assessment) -> Result:
     return score(
         methodology_of(assessment),
         stored_answers(session, assessment.id),
-        company_sourcing(session, assessment.company_id),
-        datafiles.risk_list(),
+        sourcing_of(session, assessment),
+        datafiles.risk_list_for(assessment.risk_list_edition),  # the edition frozen with its sourcing
     )
+
+
+def sourcing_of(session: Session, assessment: Assessment) -> list[SourcingRecord]:
+    """The frozen snapshot once submitted; the company's live sourcing for a draft."""
+    if assessment.sourcing_snapshot is not None:
+        return [SourcingRecord(stage=r["stage"], good=r.get("good"), country=r.get("country"),
+                               disclosed=r.get("disclosed", True)) for r in assessment.sourcing_snapshot]
+    return company_sourcing(session, assessment.company_id)
 
 
 def methodology_of(assessment: Assessment):
@@ -180,15 +244,18 @@ def company_sourcing(session: Session, company_id: int) -> list[SourcingRecord]:
     ]
 
 
-def _move(session: Session, assessment_id: int, source: str, target: str, actor: User | None, expected_version: int | None) -> Assessment:
+def _move(session: Session, assessment_id: int, source: str, target: str, actor: User | None, expected_version: int | None,
+          freeze=None) -> Assessment:
     assessment = get_assessment(session, assessment_id, for_update=True)
-    require_version(assessment, expected_version)
+    _require_version(assessment, expected_version)
     if assessment.status != source:
         raise Conflict(
             f"Assessment {assessment.id} is {assessment.status}; it must be {source} to become {target}.",
             code="wrong_status",
         )
     before = audit.snapshot(assessment)
+    if freeze is not None:  # before the status moves: its queries must not flush a half-made change (one version per step)
+        freeze(assessment)
     assessment.status = target
     assessment.updated_at = utcnow()
     session.add(assessment)
@@ -196,7 +263,7 @@ def _move(session: Session, assessment_id: int, source: str, target: str, actor:
     return assessment
 
 
-def require_version(assessment: Assessment, expected_version: int | None) -> None:
+def _require_version(assessment: Assessment, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != assessment.version:
         raise Stale(
             f"Assessment {assessment.id} changed since you read it (version {assessment.version}, yours {expected_version}); "
@@ -243,6 +310,12 @@ def describe(session: Session, assessment: Assessment) -> dict[str, Any]:
         "cycle_year": assessment.cycle_year,
         "status": assessment.status,
         "author": author.email if author else None,
+        "authors": list(session.exec(
+            select(User.email).join(AssessmentAuthor, AssessmentAuthor.user_id == User.id)
+            .where(AssessmentAuthor.assessment_id == assessment.id).order_by(AssessmentAuthor.id)).all())
+        if assessment.id is not None else [],
+        "sourcing": assessment.sourcing_snapshot,
+        "risk_list_edition": assessment.risk_list_edition,
         "review_comment": assessment.review_comment,
         "version": assessment.version,
         "rating": rating,

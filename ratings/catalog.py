@@ -14,11 +14,11 @@ from sqlmodel import Session, select
 from ratings import audit, rules
 from ratings.barcodes import parse_barcode
 from ratings.errors import Conflict, Invalid, NotFound
-from ratings.models import AuditEvent, Brand, Company, Gs1Prefix, Industry, Product, Sourcing, User
+from ratings.models import AuditEvent, Brand, BrandOwnership, Company, Gs1Prefix, Industry, Product, Sourcing, User
 from ratings.slugs import unique_slug
 from ratings.types import utcnow
 
-PRODUCT_SOURCES = ("analyst", "import", "upstream")
+PRODUCT_SOURCES = ("analyst", "import", "upstream", "upstream_fuzzy")  # upstream_fuzzy: shows no grade until confirmed
 
 
 # --- lookups by natural key -------------------------------------------------------------------
@@ -126,13 +126,34 @@ def update_brand(session: Session, slug: str, *, changes: dict[str, Any], actor:
     wanted = {}
     if "name" in changes:
         wanted["name"] = _name(changes["name"])
-    if "company" in changes:
-        wanted["company_id"] = get_company(session, changes["company"]).id
+    if "company" in changes and get_company(session, changes["company"]).id != brand.company_id:
+        # A new owner moves a public grade: it is proposed and approved (ratings.proposals), then move_brand.
+        raise Conflict(f"Moving brand {brand.slug} to another company needs a second person: propose it.",
+                       code="owner_change_needs_approval")
     if "industry" in changes:
         wanted["industry_id"] = get_industry(session, changes["industry"]).id if changes["industry"] else None
     if "aliases" in changes:
         wanted["aliases"] = _aliases(changes["aliases"])
     _apply(session, brand, wanted, actor=actor, action="brand.update")
+    return brand
+
+
+def move_brand(session: Session, brand: Brand, company: Company, *, actor: User | None = None) -> Brand:
+    """Give a brand a new owner (an approved proposal), dating the ownership so that the brand's history
+    keeps the ratings it carried under its earlier owner."""
+    now = utcnow()
+    before = audit.snapshot(brand)
+    current = session.exec(select(BrandOwnership).where(BrandOwnership.brand_id == brand.id,
+                                                        BrandOwnership.valid_to.is_(None))).first()
+    if current is None:  # the first move: the brand belonged to its company since it was created
+        current = BrandOwnership(brand_id=brand.id, company_id=brand.company_id, valid_from=brand.created_at)
+    current.valid_to = now
+    session.add(current)
+    session.add(BrandOwnership(brand_id=brand.id, company_id=company.id, valid_from=now))
+    brand.company_id = company.id
+    brand.updated_at = now
+    session.add(brand)  # an ORM write: the change log records the brand in this transaction
+    audit.record(session, actor=actor, action="brand.move", entity=brand, before=before)
     return brand
 
 
@@ -173,6 +194,23 @@ def create_product(
     return product
 
 
+def confirm_upstream_product(session: Session, *, gtin: str, brand: str | None = None, actor: User | None = None) -> Product:
+    """An analyst confirms (or corrects, with `brand`) the brand of a product matched fuzzily upstream: from now on
+    it shows that brand's grade."""
+    product = get_product(session, gtin)
+    if product.source != "upstream_fuzzy":
+        raise Conflict(f"Product {product.gtin} is not a fuzzy upstream match waiting for confirmation.",
+                       code="not_awaiting_confirmation")
+    before = audit.snapshot(product)
+    if brand is not None:
+        product.brand_id = get_brand(session, brand).id
+    product.source = "upstream"
+    product.updated_at = utcnow()
+    session.add(product)  # an ORM write: the change log records the GTIN
+    audit.record(session, actor=actor, action="product.confirm", entity=product, before=before)
+    return product
+
+
 def delete_product(session: Session, *, gtin: str, actor: User | None = None) -> None:
     product = get_product(session, gtin)
     before = audit.snapshot(product)
@@ -182,13 +220,32 @@ def delete_product(session: Session, *, gtin: str, actor: User | None = None) ->
                            entity_id=str(before["id"]), before=before))
 
 
-def register_gs1_prefix(session: Session, *, company: str, prefix: str, actor: User | None = None) -> Gs1Prefix:
-    """A GS1 company prefix, as digits of the 13-digit GTIN form (a UPC-A prefix keeps its leading 0)."""
+def check_gs1_prefix(session: Session, *, company: str, prefix: str) -> tuple[Company, str]:
+    """The company and the cleaned prefix, if it may be registered to it."""
     rules.require(rules.gs1_prefix(prefix), field="prefix", code="invalid_gs1_prefix", label=f"GS1 prefix {str(prefix)[:20]!r}")
     prefix = prefix.strip()
     owner = get_company(session, company)
     if session.exec(select(Gs1Prefix).where(Gs1Prefix.prefix == prefix)).first() is not None:
         raise Conflict(f"GS1 prefix {prefix} is already registered.", code="duplicate_gs1_prefix")
+    return owner, prefix
+
+
+def is_graded(session: Session, company_id: int) -> bool:
+    """Whether the company has a current (published, not withdrawn) rating."""
+    from ratings.publishing import current_grades
+
+    return company_id in current_grades(session, [company_id])
+
+
+def register_gs1_prefix(
+    session: Session, *, company: str, prefix: str, actor: User | None = None, approved: bool = False
+) -> Gs1Prefix:
+    """A GS1 company prefix, as digits of the 13-digit GTIN form (a UPC-A prefix keeps its leading 0).
+    For a graded company it needs an approved proposal (`approved`; see ratings.proposals)."""
+    owner, prefix = check_gs1_prefix(session, company=company, prefix=prefix)
+    if not approved and is_graded(session, owner.id):
+        raise Conflict(f"{owner.slug} has a published rating: registering a prefix for it needs a second person; "
+                       "propose it.", code="prefix_needs_approval")
     row = Gs1Prefix(prefix=prefix, company_id=owner.id)
     session.add(row)
     _flush_or_conflict(session, Conflict(f"GS1 prefix {prefix} is already registered.", code="duplicate_gs1_prefix"))
@@ -208,12 +265,20 @@ def replace_sourcing(
     owner = get_company(session, company)
     rows = [_sourcing_row(owner.id, record, index, set(stages)) for index, record in enumerate(records)]
     old = session.exec(select(Sourcing).where(Sourcing.company_id == owner.id)).all()
+    if sorted(map(_sourcing_key, rows)) != sorted(map(_sourcing_key, old)):
+        from ratings.assessments import refuse_while_submitted
+
+        refuse_while_submitted(session, owner)  # 409: the sourcing is frozen with the assessment under review
     before = {"records": [audit.snapshot(row) for row in old]}
     for row in old:
         session.delete(row)
     session.add_all(rows)
     audit.record(session, actor=actor, action="sourcing.replace", entity=owner, before=before)
     return rows
+
+
+def _sourcing_key(row: Sourcing) -> tuple:
+    return (row.stage, row.good or "", row.country or "", bool(row.disclosed))
 
 
 def sourcing_of(session: Session, company_id: int) -> list[Sourcing]:

@@ -43,6 +43,8 @@ def start_from_last_cycle(session: Session, *, company: str, actor: User | None 
         if (row.indicator_id, row.stage) in slots:
             session.add(Answer(assessment_id=draft.id, indicator_id=row.indicator_id, stage=row.stage, value=row.value,
                                evidence=list(row.evidence), note=row.note, version=1, copied=True))
+    for user_id in sorted(assessments.author_ids(session, previous)):  # the copied answers' authors are authors too
+        assessments.add_author(session, draft, session.get(User, user_id), "copied")
     audit.record(session, actor=actor, action="assessment.copy_previous", entity=draft,
                  before={"copied_from": previous.id})
     return draft

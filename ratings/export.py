@@ -70,7 +70,8 @@ def records(session: Session) -> Iterator[dict[str, Any]]:
     for prefix, company_id in session.exec(select(Gs1Prefix.prefix, Gs1Prefix.company_id).order_by(Gs1Prefix.prefix)):
         yield {"type": "prefix", "prefix": prefix, "company": lookups.company_slug[company_id]}
     rows = session.exec(
-        select(Product.gtin, Brand.slug).join(Brand, Brand.id == Product.brand_id).order_by(Product.gtin)
+        select(Product.gtin, Brand.slug).join(Brand, Brand.id == Product.brand_id)
+        .where(Product.source != "upstream_fuzzy").order_by(Product.gtin)  # a fuzzy guess shows no grade offline either
         .execution_options(yield_per=BATCH)
     )
     for gtin, brand in rows:
@@ -115,7 +116,7 @@ def changes_since(session: Session, since: int) -> dict[str, Any]:
     for company in companies.values():  # a new rating changes every brand of the company
         brands.update({b.slug: b for b in session.exec(select(Brand).where(Brand.company_id == company.id))})
     products = dict(session.exec(select(Product.gtin, Brand.slug).join(Brand, Brand.id == Product.brand_id)
-                                 .where(Product.gtin.in_(keys["gtin"]))).all()) if keys["gtin"] else {}
+                                 .where(Product.gtin.in_(keys["gtin"]), Product.source != "upstream_fuzzy")).all()) if keys["gtin"] else {}
     prefixes = dict(session.exec(select(Gs1Prefix.prefix, Company.slug).join(Company, Company.id == Gs1Prefix.company_id)
                                  .where(Gs1Prefix.prefix.in_(keys["prefix"]))).all()) if keys["prefix"] else {}
     for slug in sorted(keys["company"]):

@@ -19,7 +19,8 @@ from sqlalchemy import String, any_, bindparam, insert, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
-from ratings import assessments, changes, datafiles, rules
+from ratings import assessments, changes, datafiles, proposals, rules
+from ratings.publishing import current_grades
 from ratings.barcodes import parse_barcode
 from ratings.errors import DomainError, Invalid, Malformed
 from ratings.models import Assessment, AuditEvent, Brand, Company, Gs1Prefix, Industry, Product, Sourcing, User
@@ -189,8 +190,13 @@ def _list(document: dict, key: str) -> list:
 def run_import(
     session: Session, rows: list[Row], *, actor: User | None = None, progress: Callable[[int], None] | None = None
 ) -> Report:
-    """Check every row, then write them all; Invalid (naming each bad row) writes nothing."""
+    """Check every row, then write them all; Invalid (naming each bad row) writes nothing.
+
+    Drafts created or written by the import carry `actor` as their author (the API's user; the CLI requires
+    --actor when a file has answers), so the importing user can never publish them. Changes that move a public grade (a brand changing company,
+    a prefix for a graded company) become proposals, counted as "proposed"."""
     plan = _Plan(session)
+    plan.actor = actor
     errors = plan.check(rows, progress)
     if errors:
         shown = errors[:MAX_ERRORS]
@@ -212,6 +218,7 @@ class _Plan:
 
     def __init__(self, session: Session):
         self.session = session
+        self.actor: User | None = None  # who imports: the author of the drafts, the proposer of proposals
         self.errors: list[dict[str, Any]] = []
         self.industries = {i.slug: i for i in session.exec(select(Industry))}
         self.companies = {c.slug: c for c in session.exec(select(Company))}
@@ -446,10 +453,16 @@ class _Plan:
 
     def _write_gs1_prefixes(self, rows, report, progress):
         owners = dict(self.session.exec(select(Gs1Prefix.prefix, Gs1Prefix.company_id)).all())
+        graded = current_grades(self.session, [c.id for c in self.companies.values() if c.id is not None])
         for row in rows:
             company_id = self.companies[row.data["company"]].id
             if row.data["prefix"] in owners:  # checked: then it is this company's already
                 report.count("gs1_prefixes", "unchanged")
+                continue
+            if company_id in graded:  # barcodes would start showing a grade: a second person approves
+                proposals.propose_gs1_prefix(self.session, company=self.companies[row.data["company"]],
+                                             prefix=row.data["prefix"], actor=self.actor)
+                report.count("gs1_prefixes", "proposed")
                 continue
             self.session.add(Gs1Prefix(prefix=row.data["prefix"], company_id=company_id))
             owners[row.data["prefix"]] = company_id
@@ -457,6 +470,8 @@ class _Plan:
         self.session.flush()
 
     def _write_sourcing(self, rows, report, progress):
+        from ratings.assessments import refuse_while_submitted
+
         # Rows replace the records of their (company, stage) only; other stages stay as they are.
         wanted: dict[tuple[str, str], list[tuple]] = defaultdict(list)
         for row in rows:
@@ -471,6 +486,7 @@ class _Plan:
             if sorted(records, key=repr) == sorted(((r.stage, r.good, r.country, r.disclosed) for r in current), key=repr):
                 report.count("sourcing", "unchanged", len(records))
                 continue
+            refuse_while_submitted(self.session, company)  # 409 naming the assessment under review
             for old in current:
                 self.session.delete(old)
             self.session.add_all(Sourcing(company_id=company.id, stage=s, good=g, country=c, disclosed=d) for s, g, c, d in records)
@@ -480,8 +496,15 @@ class _Plan:
     def _write_brands(self, rows, report, progress):
         known = {b.slug: b for b in self.session.exec(select(Brand).where(Brand.slug.in_([r.data["slug"] for r in rows])))}
 
+        moves = []
+
         def fields(d):  # a field the row leaves out stays as it is; null clears it
-            values = {"name": d["name"].strip(), "company_id": self.companies[d["company"]].id}
+            company_id = self.companies[d["company"]].id
+            existing = known.get(d["slug"])
+            if existing is not None and existing.company_id != company_id:
+                moves.append((existing, self.companies[d["company"]]))  # a new owner is proposed, not applied
+                company_id = existing.company_id
+            values = {"name": d["name"].strip(), "company_id": company_id}
             if "industry" in d:
                 industry = self.industries.get(d["industry"])
                 values["industry_id"] = industry.id if industry else None
@@ -490,6 +513,9 @@ class _Plan:
             return values
 
         self._upsert(Brand, rows, fields, report, "brands", known)
+        for brand, company in moves:
+            proposals.propose_brand_owner(self.session, brand=brand, company=company, actor=self.actor)
+            report.count("brands", "proposed")
         self.brand_ids.update({slug: brand.id for slug, brand in known.items()})
 
     def _write_products(self, rows, report, progress):
@@ -524,12 +550,13 @@ class _Plan:
             draft = self._assessment(company, method, year)
             answers = [entry for _, entry in entries]
             if draft is None:
-                draft = assessments.create_assessment(self.session, company=company, methodology=method, cycle_year=year)
+                draft = assessments.create_assessment(self.session, company=company, methodology=method, cycle_year=year,
+                                                      author=self.actor)
                 report.count("assessments", "created")
             elif assessments.describe(self.session, draft)["answers"] == _stored_form(draft, answers):
                 report.count("answers", "unchanged", len(answers))
                 continue
-            assessments.replace_answers(self.session, draft.id, entries=answers)
+            assessments.replace_answers(self.session, draft.id, entries=answers, actor=self.actor)
             report.count("answers", "updated", len(answers))
 
 

@@ -17,9 +17,10 @@ from ratings.db import transaction
 from ratings.errors import Conflict, NotFound
 from ratings.models import Brand, CatalogChange, Company, Gs1Prefix, Industry, Product, PublishedRating
 from ratings.publishing import current_grades, current_rating, grade_rank
-from ratings.search import match_brand
+from ratings.search import match_brand, normalise
 
 ALTERNATIVES = 3
+FUZZY_UPSTREAM = "upstream_fuzzy"
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,9 @@ def longest_prefix(session: Session, barcode: Barcode) -> Gs1Prefix | None:
 def _product_match(session: Session, barcode: Barcode, product: Product, match: str) -> BarcodeMatch:
     brand = session.get(Brand, product.brand_id)
     company = session.get(Company, brand.company_id)
-    return BarcodeMatch(barcode, match, product, brand, company, current_rating(session, company.id))
+    # A fuzzy upstream match is a guess until an analyst confirms it: it shows no grade ("not rated").
+    rating = None if product.source == FUZZY_UPSTREAM else current_rating(session, company.id)
+    return BarcodeMatch(barcode, match, product, brand, company, rating)
 
 
 def alternatives(session: Session, *, industry_id: int | None, than: PublishedRating | None, exclude_company: int | None) -> list[tuple[Brand, Company, Any]]:
@@ -113,12 +116,16 @@ def industry_of(session: Session, brand: Brand | None) -> Industry | None:
 
 
 def store_upstream_product(session: Session, found) -> Product | None:
-    """Keep an upstream product whose brand we know, so the next lookup is local; None if unknown."""
+    """Keep an upstream product whose brand we know, so the next lookup is local; None if unknown.
+    Only a match exact on a brand's name or alias (after normalising) may show a grade; a fuzzy one is
+    stored as "upstream_fuzzy" for an analyst to confirm, and answers "not rated" meanwhile."""
     brand = match_brand(session, found.brands)
     if brand is None:
         return None
+    exact = {normalise(name) for name in (brand.name, *brand.aliases)} & {normalise(name) for name in found.brands}
     try:
         with transaction(session):
-            return create_product(session, gtin=found.gtin, name=found.name, brand=brand.slug, source="upstream")
+            return create_product(session, gtin=found.gtin, name=found.name, brand=brand.slug,
+                                  source="upstream" if exact else FUZZY_UPSTREAM)
     except Conflict:  # another worker stored it first
         return session.exec(select(Product).where(Product.gtin == found.gtin)).one()

@@ -53,7 +53,7 @@ class Product(SQLModel, table=True):
     gtin: str = Field(unique=True, index=True, min_length=14, max_length=14)
     name: str = Field(max_length=300)
     brand_id: int = Field(foreign_key="brand.id", index=True)
-    source: str = Field(default="analyst", max_length=20)  # analyst | import | upstream
+    source: str = Field(default="analyst", max_length=20)  # analyst | import | upstream | upstream_fuzzy
     created_at: datetime = _created()
     updated_at: datetime = _created()
 
@@ -107,6 +107,9 @@ class Assessment(SQLModel, table=True):
     created_at: datetime = _created()
     updated_at: datetime = _created()
     version: int = Field(default=1)  # optimistic locking: every write bumps it
+    # Frozen at submission (the reviewed inputs), cleared when returned to draft: [{stage, good, country, disclosed}]
+    sourcing_snapshot: Optional[list] = Field(default=None, sa_type=JSONType)
+    risk_list_edition: Optional[str] = Field(default=None, max_length=60)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
@@ -160,6 +163,8 @@ class PublishedRating(SQLModel, table=True):
     inputs_hash: str = Field(max_length=64)
     published_at: datetime = _created()
     published_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    sourcing: Optional[list] = Field(default=None, sa_type=JSONType)  # the snapshot frozen at submission
+    risk_list_edition: Optional[str] = Field(default=None, max_length=60)
 
 
 class RatingWithdrawal(SQLModel, table=True):
@@ -211,3 +216,43 @@ class CatalogChange(SQLModel, table=True):
     entity: str = Field(max_length=20)  # company | brand | gtin | prefix
     key: str = Field(max_length=120, index=True)  # slug, GTIN or prefix
     at: datetime = _created()
+
+
+class AssessmentAuthor(SQLModel, table=True):
+    """Everyone who created, wrote answers of, or submitted an assessment: none of them may publish it."""
+
+    __table_args__ = (UniqueConstraint("assessment_id", "user_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    first_action: str = Field(max_length=20)  # created | answered | submitted | imported
+    at: datetime = _created()
+
+
+class Proposal(SQLModel, table=True):
+    """A change that moves a public grade (a brand's owner, a graded company's GS1 prefix, a withdrawal),
+    waiting for a second person. Proposals are not public: they never append to the catalog change log."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20, index=True)  # brand_owner | gs1_prefix | withdrawal
+    subject: str = Field(max_length=120)  # brand slug, prefix, or rating id
+    payload: dict = _json(dict)
+    status: str = Field(default="pending", max_length=20, index=True)  # pending | approved | rejected
+    reason: Optional[str] = None  # why the change is proposed (withdrawals)
+    proposed_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    proposed_at: datetime = _created()
+    decided_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    decided_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    decision_reason: Optional[str] = None
+
+
+class BrandOwnership(SQLModel, table=True):
+    """Dated ownership: a brand's earlier owners, so its history keeps the ratings it carried under them.
+    A brand without rows has always belonged to its current company."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id", index=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    valid_from: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    valid_to: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)  # None: the current owner

@@ -15,7 +15,7 @@ from ratings import catalog, datafiles
 from ratings.errors import Invalid
 from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
 from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
-from ratings.publishing import current_grades, current_rating, rating_history, withdrawals
+from ratings.publishing import brand_history, current_grades, current_rating, withdrawals
 from ratings.search import BrandIndex
 
 
@@ -32,6 +32,7 @@ def rating_dict(rating: PublishedRating | None) -> dict[str, Any] | None:
         "stages": rating.stages,
         "methodology": {"id": rating.methodology_id, "version": rating.methodology_version},
         "published_at": rating.published_at,
+        "inputs_hash": rating.inputs_hash,
     }
 
 
@@ -122,8 +123,8 @@ def scorecard(session: Session, *, slug: str) -> dict[str, Any]:
     brand = catalog.get_brand(session, slug)
     company = session.get(Company, brand.company_id)
     rating = current_rating(session, company.id)
-    history = rating_history(session, company.id)
-    withdrawn = withdrawals(session, [r.id for r in history])
+    carried = brand_history(session, brand)  # with the ratings it carried under earlier owners
+    withdrawn = withdrawals(session, [r.id for r, *_ in carried])
     return {
         "brand": brand_summary(brand, company, rating, _industry_slug(session, brand)),
         "status": _status(rating),
@@ -134,8 +135,9 @@ def scorecard(session: Session, *, slug: str) -> dict[str, Any]:
                 **rating_dict(r),
                 "withdrawn": r.id in withdrawn,
                 "withdrawn_reason": withdrawn[r.id].reason if r.id in withdrawn else None,
+                "company": company_ref(owner), "owned_from": owned_from, "owned_to": owned_to,
             }
-            for r in history
+            for r, owner, owned_from, owned_to in carried
         ],
         "reply": _accepted_reply(session, rating),
         "alternatives": _alternatives(session, brand.industry_id, rating, company.id),

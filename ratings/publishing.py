@@ -2,33 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Any
 
 from sqlmodel import Session, select
 from scoring.engine import result_to_dict
 
 from ratings import audit, datafiles, rules
-from ratings.assessments import get_assessment, refuse_na_where_undisclosed, require_version, score_assessment, stored_answers
+from ratings.assessments import (
+    _require_version, author_ids, get_assessment, refuse_na_where_undisclosed, score_assessment,
+    sourcing_of, stored_answers,
+)
 from ratings.errors import Conflict, Forbidden, NotFound
-from ratings.models import PublishedRating, RatingWithdrawal, User
+from ratings.models import Brand, BrandOwnership, Company, PublishedRating, RatingWithdrawal, User
 from ratings.types import utcnow
 
 
 def publish(session: Session, assessment_id: int, *, reviewer: User | None,
             expected_version: int | None = None) -> PublishedRating:
-    """Score a submitted assessment and store its rating. The author may not publish their own work.
-    `expected_version`: the version the reviewer looked at (the console sends it); another is stale."""
+    """Score a submitted assessment, exactly the version the reviewer read (`expected_version`, from If-Match),
+    on the sourcing frozen at submission, and store its rating. No author of it may publish it."""
     assessment = get_assessment(session, assessment_id, for_update=True)  # two reviewers at once: one waits
-    require_version(assessment, expected_version)
     if assessment.status != "submitted":
         raise Conflict(
             f"Assessment {assessment.id} is {assessment.status}; only a submitted assessment can be published.",
             code="wrong_status",
         )
-    if reviewer is not None and assessment.author_id == reviewer.id:
-        raise Forbidden("The author of an assessment cannot publish it; another reviewer must.", code="four_eyes")
-    # Sourcing may have changed since the answers were written: the rule must hold at publication too.
+    if reviewer is not None and reviewer.id in author_ids(session, assessment):
+        raise Forbidden("An author of an assessment (who created it, wrote answers or submitted it) cannot publish it; "
+                        "another reviewer must.", code="four_eyes")
+    _require_version(assessment, expected_version)
+    # The frozen sourcing decides which stages are undisclosed: the rule must hold at publication too.
     refuse_na_where_undisclosed(session, assessment, stored_answers(session, assessment.id))
+    sourcing = [{"stage": r.stage, "good": r.good, "country": r.country, "disclosed": r.disclosed}
+                for r in sourcing_of(session, assessment)]
     result = score_assessment(session, assessment)
     full = result_to_dict(result)
     rating = PublishedRating(
@@ -45,6 +52,8 @@ def publish(session: Session, assessment_id: int, *, reviewer: User | None,
         result=full,
         inputs_hash=result.inputs_hash,
         published_by_id=reviewer.id if reviewer else None,
+        sourcing=sourcing,
+        risk_list_edition=assessment.risk_list_edition or datafiles.risk_list_edition(),
     )
     before = audit.snapshot(assessment)
     assessment.status = "published"
@@ -56,17 +65,53 @@ def publish(session: Session, assessment_id: int, *, reviewer: User | None,
 
 
 def withdraw(session: Session, rating_id: int, *, reason: str, actor: User | None) -> RatingWithdrawal:
-    """Take a rating out of public lookups; it stays in the history with the reason."""
-    rating = session.get(PublishedRating, rating_id)
-    if rating is None:
-        raise NotFound(f"No rating has the id {rating_id}.", code="rating_not_found")
+    """Take a rating out of public lookups; it stays in the history with the reason. This applies a withdrawal
+    at once: people propose one (`ratings.proposals.propose_withdrawal`) and a second person approves it."""
+    rating = get_rating(session, rating_id)
     rules.require(rules.text(reason), field="reason", code="invalid_reason", label="The reason")
-    if session.exec(select(RatingWithdrawal).where(RatingWithdrawal.rating_id == rating_id)).first():
-        raise Conflict(f"Rating {rating_id} is already withdrawn.", code="already_withdrawn")
+    refuse_if_withdrawn(session, rating_id)
     withdrawal = RatingWithdrawal(rating_id=rating_id, reason=reason.strip(), withdrawn_by_id=actor.id if actor else None)
     session.add(withdrawal)
     audit.record(session, actor=actor, action="rating.withdraw", entity=withdrawal)
     return withdrawal
+
+
+def get_rating(session: Session, rating_id: int) -> PublishedRating:
+    rating = session.get(PublishedRating, rating_id)
+    if rating is None:
+        raise NotFound(f"No rating has the id {rating_id}.", code="rating_not_found")
+    return rating
+
+
+def refuse_if_withdrawn(session: Session, rating_id: int) -> None:
+    if session.exec(select(RatingWithdrawal).where(RatingWithdrawal.rating_id == rating_id)).first():
+        raise Conflict(f"Rating {rating_id} is already withdrawn.", code="already_withdrawn")
+
+
+def brand_history(session: Session, brand: Brand) -> list[tuple[PublishedRating, Company, Any, Any]]:
+    """Every rating the brand carried, newest first, each with the owner it carried it under and that ownership's
+    dates (from, to; to is None for the current owner). Under each owner the brand carried the ratings that were
+    current at some time while it owned the brand. A brand that never moved carries all its company's ratings."""
+    periods = list(session.exec(select(BrandOwnership).where(BrandOwnership.brand_id == brand.id)
+                                .order_by(BrandOwnership.valid_from, BrandOwnership.id)).all())
+    if not any(p.valid_to is None for p in periods):  # never moved: one open period since always
+        periods.append(BrandOwnership(brand_id=brand.id, company_id=brand.company_id, valid_from=None))
+    owners: dict[int, Company] = {}
+    carried: dict[int, tuple] = {}
+    for period in periods:
+        owner = owners.setdefault(period.company_id, session.get(Company, period.company_id))
+        oldest_first = list(reversed(rating_history(session, period.company_id)))
+        for rating, newer in zip(oldest_first, [*oldest_first[1:], None]):
+            started_before_end = period.valid_to is None or _utc(rating.published_at) < _utc(period.valid_to)
+            current_after_start = newer is None or period.valid_from is None or _utc(newer.published_at) > _utc(period.valid_from)
+            if started_before_end and current_after_start:
+                carried[rating.id] = (rating, owner, period.valid_from, period.valid_to)  # the later period wins
+    return sorted(carried.values(), key=lambda item: (_utc(item[0].published_at), item[0].id), reverse=True)
+
+
+def _utc(moment):
+    """Compare stored times alike whatever the backend returns (SQLite may hand back naive UTC)."""
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
 def current_rating(session: Session, company_id: int) -> PublishedRating | None:

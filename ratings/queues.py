@@ -1,20 +1,22 @@
 """Work lists: assessments and replies filtered for the person asking, for the API's list endpoints and
 the console's landing page (one set of rules for both).
 
-Who counts as an author is decided in ONE place, `is_author` / `authored_by` below, so that it can become
-"everyone who created, wrote or submitted" without touching any caller.
+Who counts as an author is decided in ONE place, `is_author` / `authored_by` below, on the assessment-author
+table (`ratings.assessments.author_ids`): "everyone who created, wrote (or copied) answers or submitted".
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, exists, func, not_, or_
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
 from ratings import catalog
 from ratings.errors import Forbidden, Invalid
-from ratings.models import Assessment, Company, CompanyResponse, PublishedRating, User
+from ratings.assessments import author_ids
+from ratings.models import Assessment, AssessmentAuthor, Company, CompanyResponse, PublishedRating, User
 from ratings.publishing import current_rating
 
 ASSESSMENT_STATUSES = ("draft", "returned", "submitted", "published")  # returned: a draft sent back with comments
@@ -26,19 +28,29 @@ REPLY_READERS = ("reviewer",)  # the same role that decides on replies
 
 # --- Authorship: the single definition -----------------------------------------------------------------
 
-def is_author(assessment: Assessment, user: User | None) -> bool:
-    """True when `user` is an author of `assessment` (today: the one who created it)."""
-    return user is not None and assessment.author_id is not None and assessment.author_id == user.id
+def is_author(assessment: Assessment, user: User | None, session: Session | None = None) -> bool:
+    """True when `user` is an author of `assessment`: created it, wrote answers (copied ones included) or
+    submitted it (`ratings.assessments.author_ids`, the table the publish check reads)."""
+    if user is None or user.id is None:
+        return False
+    if session is None:
+        session = object_session(assessment)
+    return user.id in author_ids(session, assessment)
+
+
+def _authors_row(user: User):
+    return exists(select(AssessmentAuthor.id).where(AssessmentAuthor.assessment_id == Assessment.id,
+                                                    AssessmentAuthor.user_id == user.id))
 
 
 def authored_by(user: User):
     """The SQL condition "`user` is an author of the assessment"; must agree with `is_author`."""
-    return Assessment.author_id == user.id
+    return or_(Assessment.author_id == user.id, _authors_row(user))
 
 
 def not_authored_by(user: User):
     """The SQL condition "`user` is not an author" (an assessment without a recorded author included)."""
-    return or_(Assessment.author_id.is_(None), Assessment.author_id != user.id)
+    return and_(or_(Assessment.author_id.is_(None), Assessment.author_id != user.id), not_(_authors_row(user)))
 
 
 # --- Assessments -------------------------------------------------------------------------------------
@@ -95,7 +107,7 @@ def _assessment_items(session: Session, rows: list[Assessment], viewer: User) ->
             "returned": a.status == "draft" and a.review_comment is not None,
             "review_comment": a.review_comment,
             "author": authors[a.author_id].email if a.author_id in authors else None,
-            "you_are_author": is_author(a, viewer),
+            "you_are_author": is_author(a, viewer, session),
             "version": a.version,
             "updated_at": a.updated_at,
             "rating": ratings.get(a.id),

@@ -54,7 +54,7 @@ def review_sheet(session: Session, assessment_id: int, *, viewer: User) -> dict[
         "stage_names": {s.id: s.name for s in method.stages}, "previous": previous, "rows": rows,
         "changed": sum(1 for r in rows if r["changed"]),
         "can_publish": assessment.status == "submitted" and viewer.role == "reviewer"
-        and not queues.is_author(assessment, viewer),
+        and not queues.is_author(assessment, viewer, session),
     }
 
 

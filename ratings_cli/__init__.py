@@ -21,6 +21,7 @@ from api import config
 from ratings import assessments, backup, datafiles, demo, imports, migrations, users
 from ratings.db import absolute_database_url, database_ready, make_engine, transaction
 from ratings.errors import DomainError
+from ratings.inputs_pack import is_inputs_pack, pack_inputs
 
 database_option = click.option(
     "--database-url",
@@ -116,16 +117,22 @@ def demo_load(database_url: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--kind", type=click.Choice(sorted(imports.CSV_COLUMNS)), default=None,
               help="What a CSV file holds (default: its name, e.g. products.csv). JSON files say it themselves.")
+@click.option("--actor", "actor_email", default=None, metavar="EMAIL",
+              help="The importing user (required): the author of the drafts it writes, who may then not publish "
+                   "them, and the proposer of owner and prefix changes, which a second person approves.")
 @database_option
-def import_command(path: str, kind: str | None, database_url: str) -> None:
+def import_command(path: str, kind: str | None, actor_email: str | None, database_url: str) -> None:
     """Import companies, brands, products, GS1 prefixes, sourcing or answers (all or nothing)."""
     file = Path(path)
+    if not actor_email:  # a one-line error like every other, not click's usage text
+        raise click.ClickException(f"Say who imports {file.name} with --actor EMAIL (a user of this database).")
     with _domain_errors():
         rows = _read_import(file, kind)
         with _session(database_url) as session, transaction(session), tqdm(
             total=2 * len(rows), unit="row", desc=f"Importing {file.name}", disable=len(rows) < 10_000
         ) as bar:
-            report = imports.run_import(session, rows, progress=bar.update)
+            actor = users.get_user(session, email=actor_email)
+            report = imports.run_import(session, rows, actor=actor, progress=bar.update)
     for section, outcomes in report.as_dict().items():
         click.echo(f"{section}: " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())))
 
@@ -243,24 +250,45 @@ def methodology_check(path: str) -> None:
 
 @main.command("score")
 @click.option("--methodology", "methodology_path", required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--answers", "answers_path", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--answers", "answers_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="an answers file, or a rating's inputs pack (GET /v1/ratings/{id}/inputs)")
 def score_command(methodology_path: str, answers_path: str) -> None:
-    """Recompute a grade offline: print the engine's result for an answers file as JSON."""
+    """Recompute a grade offline: print the engine's result for an answers file as JSON. Given an inputs
+    pack, also check the result against the published rating it names (exit 1 when it differs)."""
     try:
         method = _load_methodology(Path(methodology_path))
         document = json.loads(_read_text(Path(answers_path)))
-        answers, sourcing = parse_answers_document(document, method)
+        pack = is_inputs_pack(document)
+        answers, sourcing = parse_answers_document(pack_inputs(document) if pack else document, method)
+        risk = datafiles.risk_list_for(document["risk_list"].get("edition") if pack else None)
     except MethodologyError as error:
         raise click.ClickException(str(error)) from None
     except json.JSONDecodeError as error:
         raise click.ClickException(f"{answers_path} is not valid JSON: {error}") from None
+    except (DomainError, KeyError, AttributeError, TypeError) as error:
+        raise click.ClickException(f"{answers_path}: {getattr(error, 'message', None) or 'not an inputs pack'}") from None
     except InputError as error:
         _exit_with_bad_entries(answers_path, [assessments.problem_dict(p) for p in error.problems])
     hidden = assessments.na_where_undisclosed(method, answers, sourcing)
     if hidden:
         _exit_with_bad_entries(answers_path, hidden)
-    result = score(method, answers, sourcing, datafiles.risk_list())
-    click.echo(json.dumps(result_to_dict(result), indent=2, ensure_ascii=False))
+    result = score(method, answers, sourcing, risk)
+    shown = result_to_dict(result)
+    click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+    if pack:
+        _check_against_published(document["rating"], shown)
+
+
+def _check_against_published(published: dict, result: dict) -> None:
+    """Say on stderr whether the recomputed result is the published one, field by field."""
+    recomputed = {key: result[key] for key in ("score", "grade", "scale", "inputs_hash")}
+    differ = [f"{key}: published {published.get(key)!r}, recomputed {value!r}"
+              for key, value in recomputed.items() if published.get(key) != value]
+    if differ:
+        click.echo(f"Rating {published.get('id')} is NOT reproduced: " + "; ".join(differ), err=True)
+        sys.exit(1)
+    click.echo(f"Rating {published.get('id')} reproduced: score {result['score']}, grade {result['grade']}, "
+               f"scale {result['scale']} and inputs hash {result['inputs_hash']} match.", err=True)
 
 
 def _exit_with_bad_entries(path: str, problems: list[dict]) -> None:

@@ -1,8 +1,12 @@
 """The inputs hash: sha256 of the canonical JSON of what was scored, so equal inputs are recognised.
 
-Canonical JSON = sorted keys, no whitespace, of {"answers", "methodology": {id, version}, "sourcing"},
-with answers sorted by (indicator, stage), percent values as floats, evidence sorted, and sourcing
-sorted. The same inputs in any order give the same hash.
+Canonical form 2 (`HASH_FORM`): sorted keys, no whitespace, of {"answers", "methodology": {id, version},
+"sourcing"}, with answers sorted by (indicator, stage), percent values as floats, evidence sorted, and
+sourcing sorted. The same inputs in any order give the same hash. A public evidence item enters as
+{url, source_type, note}; a confidential one (a document a company supplied in confidence) as
+{source_type, digest}, the digest being sha256 of {url, note}: so the public inputs pack, which shows
+the digest and never the URL or note, reproduces the hash exactly (docs/methodology.md, "Reproducing a
+grade"). Form 1 (before evidence visibility) entered every item with its URL.
 
 `inputs_hash` is the definition. The engine builds the same text faster from per-slot fragments
 prepared once per methodology (`slot_texts`, then `hash_of_texts`); a test holds the two equal.
@@ -14,8 +18,10 @@ import hashlib
 import json
 from typing import Iterable, Sequence
 
-from scoring.inputs import Answer, SourcingRecord
+from scoring.inputs import Answer, Evidence, SourcingRecord
 from scoring.methodology import NOT_APPLICABLE, Indicator, Methodology
+
+HASH_FORM = 2  # the canonical form above; the inputs pack names it
 
 
 def inputs_hash(methodology: Methodology, answers: Iterable[Answer], sourcing: Iterable[SourcingRecord]) -> str:
@@ -36,10 +42,24 @@ def canonical_answer(answer: Answer) -> dict:
     item = {"indicator": answer.indicator, "stage": answer.stage, "value": value}
     if answer.evidence:
         item["evidence"] = sorted(
-            ({"url": e.url, "source_type": e.source_type, "note": e.note} for e in answer.evidence),
-            key=lambda e: (e["url"], e["source_type"], e["note"] or ""),
+            (canonical_evidence(e) for e in answer.evidence),
+            key=lambda e: (e.get("url") or e["digest"], e["source_type"], e.get("note") or ""),
         )
     return item
+
+
+def canonical_evidence(evidence: Evidence) -> dict:
+    """How one evidence item enters the hash: a confidential one only as the digest of its URL and note."""
+    if evidence.visibility == "confidential":
+        return {"source_type": evidence.source_type, "digest": evidence_digest(evidence)}
+    return {"url": evidence.url, "source_type": evidence.source_type, "note": evidence.note}
+
+
+def evidence_digest(evidence: Evidence) -> str:
+    """The placeholder of a confidential item: given as read from an inputs pack, else worked out."""
+    if evidence.digest is not None:
+        return evidence.digest
+    return _sha256(canonical_json({"url": evidence.url, "note": evidence.note}))
 
 
 def slot_texts(indicator: Indicator, stage_id: str | None) -> tuple[str, dict[str, str]]:

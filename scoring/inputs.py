@@ -16,6 +16,7 @@ from scoring.methodology import NOT_APPLICABLE, AnswerSpec, Methodology
 SOURCE_TYPES = ("public", "company", "third_party")
 VISIBILITIES = ("public", "confidential")
 EVIDENCE_KEYS = frozenset({"url", "source_type", "note", "date", "visibility"})
+PLACEHOLDER_KEYS = frozenset({"source_type", "date", "visibility", "digest"})  # confidential, as an inputs pack shows it
 
 
 def default_visibility(source_type: str) -> str:
@@ -31,6 +32,7 @@ class Evidence:
     note: str | None = None
     date: str | None = None  # ISO date (YYYY-MM-DD) the source was published or accessed
     visibility: str | None = None  # "public" | "confidential"; None: default_visibility(source_type)
+    digest: str | None = None  # a confidential item read from an inputs pack: no url or note, only their digest
 
     def __post_init__(self) -> None:
         if self.visibility is None and isinstance(self.source_type, str):
@@ -136,7 +138,10 @@ def _evidence_problems(evidence: Any) -> list[tuple[str, str]]:
     if not isinstance(evidence, Evidence):
         return [("url", f"evidence must be an Evidence, got {type(evidence).__name__}")]
     problems = []
-    if not isinstance(evidence.url, str) or not evidence.url.strip():
+    if evidence.digest is not None:
+        if evidence.visibility != "confidential" or evidence.url is not None or evidence.note is not None:
+            problems.append(("digest", "only a confidential item is given by its digest, without url or note"))
+    elif not isinstance(evidence.url, str) or not evidence.url.strip():
         problems.append(("url", "evidence needs a url"))
     if evidence.source_type not in SOURCE_TYPES:
         problems.append(("source_type", f"unknown source type {evidence.source_type!r}; known: {', '.join(SOURCE_TYPES)}"))
@@ -260,6 +265,15 @@ def _read_evidence(raw: Any, problem, evidence_rule: EvidenceRule | None = None)
                     problem(f"{field}.{key}", reason)
             if found:
                 continue
+        elif "digest" in item:
+            for key in sorted(item.keys() - PLACEHOLDER_KEYS):
+                problem(f"{field}.{key}", f"unknown field; a confidential placeholder has {', '.join(sorted(PLACEHOLDER_KEYS))}")
+            placeholder = _read_placeholder(item)
+            if placeholder is None:
+                problem(field, "a confidential placeholder needs a text source_type and digest, and visibility \"confidential\"")
+            else:
+                evidence.append(placeholder)
+            continue
         else:
             for key in sorted(item.keys() - _EVIDENCE_KEYS):
                 problem(f"{field}.{key}", f"unknown field; evidence has {', '.join(sorted(_EVIDENCE_KEYS))}")
@@ -271,6 +285,16 @@ def _read_evidence(raw: Any, problem, evidence_rule: EvidenceRule | None = None)
             continue
         evidence.append(Evidence(url, source_type, note, day, visibility))  # its values are checked with the answer
     return tuple(evidence)
+
+
+def _read_placeholder(item: dict) -> Evidence | None:
+    """A confidential item as the public inputs pack shows it: its type, date and digest."""
+    source_type, digest, day = item.get("source_type"), item.get("digest"), item.get("date")
+    if not isinstance(source_type, str) or not isinstance(digest, str) or item.get("visibility") != "confidential":
+        return None
+    if day is not None and not isinstance(day, str):
+        return None
+    return Evidence(None, source_type, None, day, "confidential", digest)
 
 
 def _read_sourcing(index: int, entry: Any, methodology: Methodology, problems: list[AnswerProblem]) -> SourcingRecord | None:
@@ -325,6 +349,9 @@ def answers_to_dicts(answers: Iterable[Answer]) -> list[dict]:
 
 
 def _evidence_to_dict(evidence: Evidence) -> dict:
+    if evidence.digest is not None:
+        return {key: value for key, value in (("source_type", evidence.source_type), ("date", evidence.date),
+                                              ("visibility", "confidential"), ("digest", evidence.digest)) if value}
     item = {"url": evidence.url, "source_type": evidence.source_type}
     if evidence.note is not None:
         item["note"] = evidence.note

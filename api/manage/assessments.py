@@ -9,10 +9,12 @@ from api.auth import current_user, roles
 from api.manage import error_docs
 from api.manage.concurrency import answer_etag, etag, expected_answer_version, expected_version
 from api.manage.list_schemas import AssessmentPage, AssessmentQuery
+from api.manage.proposals import proposal_response
 from api.manage.schemas import (
-    ANSWER_IF_MATCH, IF_MATCH, AnswerSave, AnswerSaved, AnswersReplace, AssessmentCreate, AssessmentOut, PublishOut, ResultOut, ReturnBody, WithdrawBody, WithdrawOut,
+    ANSWER_IF_MATCH, IF_MATCH, AnswerSave, AnswerSaved, AnswersReplace, AssessmentCreate, AssessmentOut, ProposalOut,
+    PublishOut, ResultOut, ReturnBody, WithdrawBody,
 )
-from ratings import answer_saves, assessments, publishing, queues, review
+from ratings import answer_saves, assessments, proposals, publishing, queues, review
 from ratings.db import transaction
 
 blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Assessments and publishing")
@@ -108,8 +110,11 @@ class Preview(MethodView):
     @blp.response(200, ResultOut)
     @documented(role="an analyst or reviewer")
     def get(self, assessment_id):
-        """The live score, grade, breakdown and roadmap of the assessment as it stands."""
-        return result_to_dict(assessments.preview(database.session(), assessment_id))
+        """The score, grade, breakdown and roadmap of the assessment as it stands (a submitted one on the sourcing
+        frozen at submission), with the assessment's ETag: publish with it as If-Match to publish what you saw."""
+        session = database.session()
+        assessment = assessments.get_assessment(session, assessment_id)
+        return result_to_dict(assessments.score_assessment(session, assessment)), 200, {"ETag": f'"{etag(assessment)}"'}
 
 
 def _step(assessment_id, move, **kwargs):
@@ -148,12 +153,17 @@ class Return(MethodView):
 class Publish(MethodView):
     @roles("reviewer")
     @blp.response(201, PublishOut)
-    @documented((403, "four_eyes: the author cannot publish"), (409, "Not submitted"), role="a reviewer")
+    @documented((403, "four_eyes: an author (creator, answer writer or submitter) cannot publish"), (409, "Not submitted"),
+                (412, "Stale If-Match: the assessment changed since you reviewed it"), (428, "If-Match missing"),
+                role="a reviewer")
+    @blp.doc(parameters=[IF_MATCH])
     def post(self, assessment_id):
-        """Score and publish a submitted assessment as an immutable rating (never the author's own)."""
+        """Publish exactly the version you reviewed (If-Match with the ETag of the assessment or its preview) as an
+        immutable rating, scored on the sourcing frozen at submission; never an author's own."""
+        version = expected_version(assessment_id)
         session = database.session()
         with transaction(session):
-            rating = publishing.publish(session, assessment_id, reviewer=current_user())
+            rating = publishing.publish(session, assessment_id, reviewer=current_user(), expected_version=version)
         return {"rating": rating.id, "grade": rating.grade, "score": round(rating.score, 1), "scale": rating.scale}
 
 
@@ -161,11 +171,13 @@ class Publish(MethodView):
 class Withdraw(MethodView):
     @roles("admin")
     @blp.arguments(WithdrawBody)
-    @blp.response(200, WithdrawOut)
-    @error_docs(blp, "an admin", (404, "Unknown rating"), (409, "Already withdrawn"), (422, "Invalid fields"))
+    @blp.response(202, ProposalOut)
+    @error_docs(blp, "an admin", (404, "Unknown rating"), (409, "Already withdrawn, or a withdrawal is pending"),
+                (422, "Invalid fields"))
     def post(self, body, rating_id):
-        """Withdraw a rating with a reason: it leaves public lookups and stays in the history."""
+        """Propose withdrawing a rating with a reason; when a reviewer or another admin approves it
+        (POST /v1/proposals/{id}/approve) it leaves public lookups and stays in the history."""
         session = database.session()
         with transaction(session):
-            withdrawal = publishing.withdraw(session, rating_id, reason=body["reason"], actor=current_user())
-        return {"rating": rating_id, "withdrawn_at": withdrawal.withdrawn_at.isoformat(), "reason": withdrawal.reason}
+            proposal = proposals.propose_withdrawal(session, rating_id, reason=body["reason"], actor=current_user())
+        return proposal_response(session, proposal)

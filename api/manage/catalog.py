@@ -6,11 +6,12 @@ from flask_smorest import Blueprint
 from api import database
 from api.auth import current_user, roles
 from api.manage import error_docs
+from api.manage.proposals import proposal_response
 from api.manage.schemas import (
     BrandCreate, BrandOut, BrandUpdate, CompanyCreate, CompanyRecordOut, CompanyUpdate, PrefixCreate, PrefixOut, ProductCreate,
-    ProductRecordOut, SourcingOut, SourcingReplace,
+    ProductConfirmBody, ProductRecordOut, ProposalOut, SourcingOut, SourcingReplace,
 )
-from ratings import catalog, datafiles
+from ratings import catalog, datafiles, proposals
 from ratings.db import transaction
 
 blp = Blueprint("catalog", __name__, url_prefix="/v1", description="Catalog writes (analysts)")
@@ -63,12 +64,17 @@ class Brand(MethodView):
     @roles("analyst")
     @blp.arguments(BrandUpdate)
     @blp.response(200, BrandOut)
-    @documented((404, "Unknown brand, company or industry"))
+    @blp.alt_response(202, schema=ProposalOut, description="A new owner (`company`) is proposed; a reviewer approves it")
+    @documented((404, "Unknown brand, company or industry"), (409, "A proposal for this brand is pending"))
     def patch(self, body, slug):
-        """Change a brand's name, aliases, industry or owner (never its slug)."""
+        """Change a brand's name, aliases or industry (never its slug). A new owner (`company`) moves a public
+        grade: it is proposed (202 with the proposal) and takes effect when a reviewer approves it."""
         session = database.session()
         with transaction(session):
-            return catalog.update_brand(session, slug, changes=body, actor=current_user())
+            brand, proposal = proposals.update_brand(session, slug, changes=body, actor=current_user())
+        if proposal is not None:
+            return proposal_response(session, proposal)
+        return brand
 
 
 @blp.route("/products")
@@ -96,17 +102,36 @@ class ProductItem(MethodView):
             catalog.delete_product(session, gtin=gtin, actor=current_user())
 
 
+@blp.route("/products/<string:gtin>/confirm")
+class ProductConfirm(MethodView):
+    @roles("analyst")
+    @blp.arguments(ProductConfirmBody)
+    @blp.response(200, ProductRecordOut)
+    @documented((400, "Malformed GTIN"), (404, "Unknown product or brand"), (409, "Not a fuzzy upstream match"))
+    def post(self, body, gtin):
+        """Confirm (or correct, with `brand`) the brand of a product matched fuzzily upstream, which shows no grade
+        until then."""
+        session = database.session()
+        with transaction(session):
+            return catalog.confirm_upstream_product(session, gtin=gtin, brand=body.get("brand"), actor=current_user())
+
+
 @blp.route("/companies/<string:slug>/gs1-prefixes")
 class Prefixes(MethodView):
     @roles("analyst")
     @blp.arguments(PrefixCreate)
     @blp.response(201, PrefixOut)
-    @documented((404, "Unknown company"), (409, "The prefix is registered already"))
+    @blp.alt_response(202, schema=ProposalOut, description="The company is graded: the prefix is proposed; a reviewer approves it")
+    @documented((404, "Unknown company"), (409, "The prefix is registered already, or proposed"))
     def post(self, body, slug):
-        """Register a GS1 company prefix (digits of the 13-digit form)."""
+        """Register a GS1 company prefix (digits of the 13-digit form). For a company with a published rating it
+        is proposed instead (202 with the proposal): barcodes would start showing its grade."""
         session = database.session()
         with transaction(session):
-            return catalog.register_gs1_prefix(session, company=slug, prefix=body["prefix"], actor=current_user())
+            row, proposal = proposals.register_gs1_prefix(session, company=slug, prefix=body["prefix"], actor=current_user())
+        if proposal is not None:
+            return proposal_response(session, proposal)
+        return row
 
 
 @blp.route("/companies/<string:slug>/sourcing")
@@ -114,9 +139,10 @@ class Sourcing(MethodView):
     @roles("analyst")
     @blp.arguments(SourcingReplace)
     @blp.response(200, SourcingOut)
-    @documented((404, "Unknown company"))
+    @documented((404, "Unknown company"), (409, "assessment_under_review: an assessment of the company is submitted"))
     def put(self, body, slug):
-        """Replace the company's sourcing records (a stage with `disclosed: false` records non-disclosure)."""
+        """Replace the company's sourcing records (a stage with `disclosed: false` records non-disclosure).
+        Refused (409, naming it) while an assessment of the company is submitted: its sourcing is frozen with it."""
         session = database.session()
         with transaction(session):
             rows = catalog.replace_sourcing(

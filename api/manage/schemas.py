@@ -7,7 +7,8 @@ from marshmallow import fields, validate
 from werkzeug.http import http_date
 
 from api.public.schemas import (
-    ANSWER_VALUE, SCALES, SCORE, CategoryBreakdown, CategoryScore, CompanyOut, MethodologyRef, StageScore, grade, score,
+    ANSWER_VALUE, SCALES, SCORE, CategoryBreakdown, CategoryScore, CompanyOut, MethodologyRef, SourcingRecordOut, StageScore,
+    grade, score,
 )
 from api.errors import PRECONDITION_REQUIRED
 from ratings import rules
@@ -92,10 +93,15 @@ class ProductCreate(Strict):
     brand = fields.String(required=True, validate=SLUG)
 
 
+class ProductConfirmBody(Strict):
+    brand = fields.String(validate=SLUG, metadata={"description": "the right brand, if the guess was wrong"})
+
+
 class ProductRecordOut(ma.Schema):
     gtin = fields.String(required=True, metadata={"description": "14-digit GTIN (zero-padded)"})
     name = fields.String(required=True, metadata={"description": "product name"})
-    source = fields.String(required=True, metadata={"description": "`analyst`, `import` or `upstream`"})
+    source = fields.String(required=True, metadata={"description": "`analyst`, `import`, `upstream`, or `upstream_fuzzy` "
+                                                                 "(a guess that shows no grade until an analyst confirms it)"})
 
 
 class PrefixCreate(Strict):
@@ -117,13 +123,6 @@ class SourcingRecordIn(Strict):
 
 class SourcingReplace(Strict):
     records = fields.List(fields.Nested(SourcingRecordIn), required=True, validate=validate.Length(max=500))
-
-
-class SourcingRecordOut(ma.Schema):
-    stage = fields.String(required=True, metadata={"description": "stage id"})
-    good = fields.String(allow_none=True, metadata={"description": "what is sourced at that stage"})
-    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 where it is sourced"})
-    disclosed = fields.Boolean(metadata={"description": "false records that the company does not disclose this stage"})
 
 
 class SourcingOut(ma.Schema):
@@ -220,6 +219,14 @@ class AssessmentOut(ma.Schema):
     author = fields.String(allow_none=True, metadata={"description": "e-mail of the analyst who started it"})
     review_comment = fields.String(allow_none=True, metadata={"description": "the reviewer's comment when returned"})
     version = fields.Integer(required=True, metadata={"description": "moves on every write; the ETag carries it"})
+    authors = fields.List(fields.String(), required=True,
+                          metadata={"description": "e-mails of everyone who created it, wrote answers or submitted it; "
+                                                  "none of them may publish it"})
+    sourcing = fields.List(fields.Nested(SourcingRecordOut), allow_none=True, required=True,
+                           metadata={"description": "the sourcing frozen at submission, scored at publication; "
+                                                   "null for a draft (scored on the company's live sourcing)"})
+    risk_list_edition = fields.String(allow_none=True, required=True,
+                                      metadata={"description": "the risk-list edition frozen at submission; null for a draft"})
     rating = fields.Integer(allow_none=True, metadata={"description": "id of the published rating, once published"})
     answers = fields.List(fields.Nested(AnswerOut), required=True, metadata={"description": "every answer given"})
     comments = fields.List(fields.Nested(AnswerCommentOut), metadata={"description": "the reviewer's comments per "
@@ -331,7 +338,9 @@ class ImportOut(ma.Schema):
     rows = fields.Integer(required=True, metadata={"description": "rows read"})
     counts = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
                          required=True, metadata={"description": "section (companies, brands, products...) -> outcome "
-                                                                 "(created, updated, unchanged) -> rows"})
+                                                                 "(created, updated, unchanged, or proposed: a brand's new "
+                                                                 "owner or a graded company's prefix, waiting for approval) "
+                                                                 "-> rows"})
 
 
 # GET /v1/portal/scorecard (ratings.portal.scorecard).
@@ -414,3 +423,49 @@ class AnswerSaved(ma.Schema):
     answer = fields.Nested(AnswerOut, required=True, allow_none=True, metadata={"description": "null when cleared"})
     assessment_version = fields.Integer(required=True, metadata={"description": "the assessment's version now"})
     preview = fields.Nested(LivePreview, required=True, metadata={"description": "the live result after this save"})
+
+
+# Proposals (ratings.proposals.describe): grade-moving changes waiting for a second person.
+
+PROPOSAL_KINDS = ("brand_owner", "gs1_prefix", "withdrawal")
+PROPOSAL_STATUSES = ("pending", "approved", "rejected")
+
+
+class ProposalChange(ma.Schema):
+    """What a proposal changes; which keys are present depends on its kind."""
+    brand = fields.String(metadata={"description": "brand_owner: the brand's slug"})
+    from_company = fields.String(metadata={"description": "brand_owner: the current owner's slug"})
+    to_company = fields.String(metadata={"description": "brand_owner: the proposed owner's slug"})
+    company = fields.String(metadata={"description": "gs1_prefix: the company's slug; withdrawal: the rated company's slug"})
+    prefix = fields.String(metadata={"description": "gs1_prefix: the prefix (digits of the 13-digit form)"})
+    rating = fields.Integer(metadata={"description": "withdrawal: the id of the rating"})
+
+
+class ProposalOut(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "proposal id"})
+    kind = fields.String(required=True, validate=validate.OneOf(PROPOSAL_KINDS),
+                         metadata={"description": "`brand_owner`, `gs1_prefix` or `withdrawal`"})
+    status = fields.String(required=True, validate=validate.OneOf(PROPOSAL_STATUSES),
+                           metadata={"description": "`pending`, `approved` or `rejected`"})
+    change = fields.Nested(ProposalChange, required=True, metadata={"description": "what takes effect on approval"})
+    reason = fields.String(allow_none=True, required=True, metadata={"description": "why it is proposed (withdrawals)"})
+    proposed_by = fields.String(allow_none=True, required=True, metadata={"description": "e-mail of the proposer"})
+    proposed_at = fields.DateTime(required=True, metadata={"description": "when it was proposed (UTC)"})
+    decided_by = fields.String(allow_none=True, required=True, metadata={"description": "e-mail of who approved or rejected it"})
+    decided_at = fields.DateTime(allow_none=True, required=True, metadata={"description": "when it was decided (UTC)"})
+    decision_reason = fields.String(allow_none=True, required=True, metadata={"description": "why it was rejected"})
+
+
+class ProposalList(ma.Schema):
+    items = fields.List(fields.Nested(ProposalOut), required=True, metadata={"description": "oldest first"})
+
+
+class ProposalQuery(ma.Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(PROPOSAL_STATUSES),
+                           metadata={"description": "only proposals with this status"})
+    kind = fields.String(load_default=None, validate=validate.OneOf(PROPOSAL_KINDS),
+                         metadata={"description": "only proposals of this kind"})
+
+
+class RejectBody(Strict):
+    reason = fields.String(required=True, validate=TEXT, metadata={"description": "why"})

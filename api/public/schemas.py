@@ -58,6 +58,9 @@ class RatingOut(ma.Schema):
                          metadata={"description": "supply-chain stage id -> its score"})
     methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
     published_at = fields.DateTime(required=True, metadata={"description": "when a reviewer published it (UTC)"})
+    inputs_hash = fields.String(required=True, metadata={
+        "description": "sha256 of the canonical inputs it was computed from; `GET /v1/ratings/{id}/inputs` gives "
+                       "them, and `ratings score` on that pack reproduces this hash", "example": "3f5a" + "0" * 60})
 
 
 class CompanyRef(ma.Schema):
@@ -162,6 +165,9 @@ class HistoryItem(ma.Schema):
     published_at = fields.DateTime(required=True, metadata={"description": "when it was published (UTC)"})
     withdrawn = fields.Boolean(required=True, metadata={"description": "withdrawn ratings stay in the history"})
     withdrawn_reason = fields.String(allow_none=True, metadata={"description": "why it was withdrawn; null if not"})
+    company = fields.Nested(CompanyRef, metadata={"description": "the owner the brand carried this rating under"})
+    owned_from = fields.DateTime(allow_none=True, metadata={"description": "since when that owner held the brand (null: always)"})
+    owned_to = fields.DateTime(allow_none=True, metadata={"description": "until when (null: the current owner)"})
 
 
 class ReplyOut(ma.Schema):
@@ -263,6 +269,83 @@ class MethodologyOut(ma.Schema):
     stages = fields.List(fields.Nested(StageDef), required=True, metadata={"description": "supply-chain stages; may be empty"})
     categories = fields.List(fields.Nested(CategoryDef), required=True, metadata={"description": "weighted categories"})
     grades = fields.Raw(required=True, metadata=GRADE_BANDS)
+
+
+class MethodologyFileOut(ma.Schema):
+    """The methodology file as shipped (data/methodologies/), byte for byte; docs/methodology.md describes it."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # the whole file: categories, indicators, grade bands, ...
+
+    id = fields.String(required=True, metadata={"description": "methodology id", "example": DEFAULT_METHODOLOGY})
+    version = fields.String(required=True, metadata={"description": "methodology version", "example": "2026.1"})
+
+
+# GET /v1/ratings/{id}/inputs: the inputs pack (ratings/inputs_pack.py).
+
+class PackRating(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "rating id"})
+    grade = grade(required=True)
+    score = score(f"overall score: {SCORE}", required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
+    inputs_hash = fields.String(required=True, metadata={"description": "sha256 of the canonical inputs (hash form below)"})
+    published_at = fields.DateTime(required=True, metadata={"description": "when a reviewer published it (UTC)"})
+
+
+class PackMethodology(ma.Schema):
+    id = fields.String(required=True, metadata={"description": "methodology id", "example": DEFAULT_METHODOLOGY})
+    version = fields.String(required=True, metadata={"description": "methodology version", "example": "2026.1"})
+    file = fields.String(required=True, metadata={"description": "path of the exact methodology file, byte for byte"})
+    sha256 = fields.String(required=True, metadata={"description": "sha256 of that file"})
+
+
+class PackRiskList(ma.Schema):
+    edition = fields.String(allow_none=True, required=True, metadata={
+        "description": "risk-list edition the scale was decided on (data/risk/); null for ratings published before "
+                       "editions were recorded", "example": "dol-2022"})
+
+
+class PackHash(ma.Schema):
+    algorithm = fields.String(required=True, metadata={"description": "always `sha256`"})
+    form = fields.Integer(required=True, metadata={"description": "version of the canonical form "
+                                                                  "(docs/methodology.md, \"Reproducing a grade\")"})
+
+
+class PackEvidence(ma.Schema):
+    url = fields.String(metadata={"description": "public evidence: its address"})
+    source_type = fields.String(required=True, validate=validate.OneOf(["public", "company", "third_party"]),
+                                metadata={"description": "who published the source"})
+    note = fields.String(metadata={"description": "public evidence: the analyst's public note"})
+    date = fields.String(metadata={"description": "publication or access date, YYYY-MM-DD", "format": "date"})
+    visibility = fields.String(required=True, validate=validate.OneOf(["public", "confidential"]),
+                               metadata={"description": "`public` (URL and note shown) or `confidential` (a placeholder)"})
+    digest = fields.String(metadata={"description": "confidential evidence: sha256 of its URL and note, which is "
+                                                    "what enters the inputs hash"})
+
+
+class PackAnswer(ma.Schema):
+    indicator = fields.String(required=True, metadata={"description": "indicator id"})
+    stage = fields.String(allow_none=True, required=True, metadata={"description": "stage id; null when unstaged"})
+    value = fields.Raw(required=True, metadata=ANSWER_VALUE)
+    evidence = fields.List(fields.Nested(PackEvidence), metadata={"description": "sources, when any"})
+
+
+class SourcingRecordOut(ma.Schema):
+    stage = fields.String(required=True, metadata={"description": "stage id"})
+    good = fields.String(allow_none=True, metadata={"description": "what is sourced at that stage"})
+    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 where it is sourced"})
+    disclosed = fields.Boolean(required=True, metadata={"description": "false records that the company does not disclose this stage"})
+
+
+class InputsPackOut(ma.Schema):
+    format = fields.String(required=True, metadata={"description": "`f2w-inputs-pack/1`"})
+    rating = fields.Nested(PackRating, required=True, metadata={"description": "the published result to reproduce"})
+    methodology = fields.Nested(PackMethodology, required=True, metadata={"description": "what it was scored with"})
+    risk_list = fields.Nested(PackRiskList, required=True, metadata={"description": "the risk list that decided the scale"})
+    hash = fields.Nested(PackHash, required=True, metadata={"description": "how `inputs_hash` is computed"})
+    answers = fields.List(fields.Nested(PackAnswer), required=True, metadata={"description": "every answer given"})
+    sourcing = fields.List(fields.Nested(SourcingRecordOut), required=True,
+                           metadata={"description": "the company's sourcing, frozen when the assessment was submitted"})
 
 
 # GET /v1/changes: the records of the offline bundle (ratings.export), to upsert or delete.

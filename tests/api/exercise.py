@@ -65,6 +65,11 @@ def exercise(client, tokens: dict[str, str]) -> list[tuple[str, str, object]]:
     call("GET", "/v1/industries/nope", 404)
     call("GET", "/v1/methodologies/f2w-2026", 200)
     call("GET", "/v1/methodologies/nope", 404)
+    call("GET", "/v1/methodologies/f2w-2026/2026.1/file", 200)
+    call("GET", "/v1/methodologies/f2w-2026/1999.1/file", 404)
+    rating = call("GET", "/v1/brands/brindlecourt", 200).get_json()["rating"]["id"]
+    call("GET", f"/v1/ratings/{rating}/inputs", 200)
+    call("GET", "/v1/ratings/999999/inputs", 404)
     call("GET", "/healthz", 200)
     call("GET", "/readyz", 200)
     version = int(call("GET", "/v1/export", 200, headers={"Accept-Encoding": "identity"}).headers["X-Catalog-Version"])
@@ -126,6 +131,8 @@ def exercise(client, tokens: dict[str, str]) -> list[tuple[str, str, object]]:
                     headers={"If-Match": submitted.headers["ETag"]})
     submitted = call("POST", f"/v1/assessments/{aid}/submit", 200, role="analyst", headers={"If-Match": returned.headers["ETag"]})
     call("POST", f"/v1/assessments/{aid}/publish", 403, role="analyst")
+    call("POST", f"/v1/assessments/{aid}/publish", 428, role="reviewer")
+    call("POST", f"/v1/assessments/{aid}/publish", 412, role="reviewer", headers={"If-Match": written.headers["ETag"]})
     published = call("POST", f"/v1/assessments/{aid}/publish", 201, role="reviewer",
                      headers={"If-Match": submitted.headers["ETag"]})
     rating = published.get_json()["rating"]
@@ -145,8 +152,32 @@ def exercise(client, tokens: dict[str, str]) -> list[tuple[str, str, object]]:
     call("POST", f"/v1/replies/{reply.get_json()['id']}/accept", 409, role="reviewer")
     call("GET", "/v1/brands/brindlecourt", 200)
 
-    # Withdrawal
-    call("POST", f"/v1/ratings/{rating}/withdraw", 200, role="admin", json={"reason": "Evidence found to be forged."})
+    # Grade-moving changes are proposals, decided by a second person
+    call("POST", "/v1/companies", 201, role="analyst", json={"name": "Nordvik Holding", "country": "NO"})
+    moved = call("PATCH", "/v1/brands/nordvik", 202, role="analyst", json={"company": "nordvik-holding"}).get_json()
+    prefix = call("POST", "/v1/companies/nordvik-co/gs1-prefixes", 202, role="analyst", json={"prefix": "7079876"}).get_json()
+    call("POST", "/v1/companies/nordvik-co/gs1-prefixes", 409, role="analyst", json={"prefix": "7071234"})
+    call("GET", "/v1/proposals?status=pending", 200, role="reviewer")
+    call("GET", "/v1/proposals?status=nope", 422, role="reviewer")
+    call("GET", "/v1/proposals", 403, role="analyst")
+    call("GET", f"/v1/proposals/{moved['id']}", 200, role="admin")
+    call("GET", "/v1/proposals/999999", 404, role="reviewer")
+    call("POST", f"/v1/proposals/{moved['id']}/approve", 200, role="reviewer")
+    call("POST", f"/v1/proposals/{moved['id']}/approve", 409, role="reviewer")
+    call("POST", f"/v1/proposals/{prefix['id']}/reject", 422, role="reviewer", json={})
+    call("POST", f"/v1/proposals/{prefix['id']}/reject", 200, role="reviewer", json={"reason": "Not their prefix."})
+    call("GET", "/v1/brands/nordvik", 200)
+
+    # Upstream matches: only a fuzzy one waits for confirmation
+    call("POST", "/v1/products/4006381333931/confirm", 409, role="analyst", json={})
+    call("POST", "/v1/products/4006381333955/confirm", 404, role="analyst", json={})
+
+    # Withdrawal: an admin proposes, a reviewer (or another admin) approves
+    withdrawal = call("POST", f"/v1/ratings/{rating}/withdraw", 202, role="admin",
+                      json={"reason": "Evidence found to be forged."}).get_json()
+    call("POST", f"/v1/ratings/{rating}/withdraw", 409, role="admin", json={"reason": "Again."})
+    call("POST", f"/v1/proposals/{withdrawal['id']}/approve", 403, role="admin")
+    call("POST", f"/v1/proposals/{withdrawal['id']}/approve", 200, role="reviewer")
     call("POST", f"/v1/ratings/{rating}/withdraw", 409, role="admin", json={"reason": "Again."})
     call("GET", "/v1/brands/nordvik", 200)
 

@@ -25,6 +25,7 @@ REQUESTS = {
     "industries": "/v1/industries",
     "industry": "/v1/industries/apparel",
     "methodology": "/v1/methodologies/f2w-2026",
+    "methodology_file": "/v1/methodologies/f2w-2026/2026.1/file",
     "health": "/healthz",
     "ready": "/readyz",
 }
@@ -44,6 +45,8 @@ def build_examples(client) -> dict[str, Any]:
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
         examples[name] = trimmed(response.get_json())
+    rating = examples["scorecard"]["rating"]["id"]
+    examples["inputs"] = trimmed(client.get(f"/v1/ratings/{rating}/inputs").get_json())
     bundle = client.get("/v1/export", headers={"Accept-Encoding": "identity"})
     lines = gzip.decompress(bundle.get_data()).decode().splitlines()
     examples["export"] = "\n".join(lines[:3]) + "\n"

@@ -69,7 +69,8 @@ def test_cli_import_and_restore_are_served_by_every_instance_on_the_next_request
         "products": [{"gtin": NEW_GTIN, "name": "Quillon ribbed jumper", "brand": "quillon-knitwear"}],
     }
     (tmp_path / "changes.json").write_text(json.dumps(changes), encoding="utf-8")
-    ratings_cli("import", str(tmp_path / "changes.json"), "--database-url", url)
+    ratings_cli("users", "create", "--email", "importer@example.org", "--role", "analyst", "--database-url", url)
+    ratings_cli("import", str(tmp_path / "changes.json"), "--actor", "importer@example.org", "--database-url", url)
     for host in hosts:  # PostgreSQL: within the version feed's bound; SQLite: at once
         eventually(lambda: _assert_equal(seen_by(host), ({"quillon-knitwear"}, 200, "Renamed By The CLI")))
 

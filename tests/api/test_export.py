@@ -49,7 +49,9 @@ def test_applying_the_changes_to_an_older_export_gives_the_current_export(writab
     client.put("/v1/companies/nordvik-co/sourcing", json={"records": records}, headers=analyst)
     publish_assessment(client, analyst, reviewer, ANSWERS)
     withdrawn = client.get("/v1/companies/tidewren-apparel-co").get_json()["rating"]["id"]
-    assert client.post(f"/v1/ratings/{withdrawn}/withdraw", json={"reason": "Evidence retracted"}, headers=admin).status_code == 200
+    proposal = client.post(f"/v1/ratings/{withdrawn}/withdraw", json={"reason": "Evidence retracted"}, headers=admin)
+    assert proposal.status_code == 202  # two people: an admin proposes, a reviewer approves
+    assert client.post(f"/v1/proposals/{proposal.get_json()['id']}/approve", headers=reviewer).status_code == 200
     removed = next(k for kind, k in old if kind == "gtin")
     assert client.delete(f"/v1/products/{removed}", headers=analyst).status_code == 204
     client.patch("/v1/companies/fernhollow-textiles", json={"name": "Fernhollow Textiles Ltd"}, headers=analyst)

@@ -38,10 +38,44 @@ def test_a_known_brand_upstream_is_stored_and_the_next_lookup_is_local(upstream_
     assert len(httpserver.log) == 1  # the second lookup never left the building
 
 
-def test_a_brand_is_matched_through_aliases_and_typos(upstream_app, httpserver):
+def test_a_fuzzy_upstream_brand_match_answers_not_rated_and_waits_for_an_analyst(upstream_app, httpserver):
+    httpserver.expect_oneshot_request(path()).respond_with_json(off_body("Cafe Solvan"))  # a typo: a guess, not a match
+    client = upstream_app.test_client()
+    for _ in range(2):  # the upstream answer, then the stored product: neither shows a grade
+        body = client.get(f"/v1/barcodes/{UNKNOWN}").get_json()
+        assert body["brand"]["slug"] == "cafe-solvane"
+        assert (body["status"], body["rating"], body["brand"]["grade"]) == ("not_rated", None, None)
+        assert body["product"]["source"] == "upstream_fuzzy"
+    assert len(httpserver.log) == 1
+
+
+def test_an_analyst_confirming_a_fuzzy_upstream_match_makes_it_show_the_grade(upstream_app, httpserver, writable_demo_url):
+    from sqlmodel import Session
+
+    from ratings import users
+    from ratings.db import make_engine, transaction
+
+    engine = make_engine(writable_demo_url)
+    with Session(engine) as session, transaction(session):
+        _, token = users.create_user(session, email="analyst@example.org", role="analyst")
+    engine.dispose()
+    analyst = {"Authorization": f"Bearer {token}"}
     httpserver.expect_oneshot_request(path()).respond_with_json(off_body("Cafe Solvan"))
+    client = upstream_app.test_client()
+    assert client.get(f"/v1/barcodes/{UNKNOWN}").get_json()["rating"] is None
+    confirmed = client.post(f"/v1/products/{UNKNOWN}/confirm", json={}, headers=analyst)
+    assert confirmed.status_code == 200 and confirmed.get_json()["source"] == "upstream"
+    again = client.post(f"/v1/products/{UNKNOWN}/confirm", json={}, headers=analyst)
+    assert (again.status_code, again.get_json()["code"]) == (409, "not_awaiting_confirmation")
+    body = client.get(f"/v1/barcodes/{UNKNOWN}").get_json()
+    assert body["status"] == "rated" and body["brand"]["slug"] == "cafe-solvane"
+
+
+def test_an_upstream_brand_exact_on_an_alias_shows_the_grade(upstream_app, httpserver):
+    httpserver.expect_oneshot_request(path()).respond_with_json(off_body("tide wren"))  # an alias, any case
     body = upstream_app.test_client().get(f"/v1/barcodes/{UNKNOWN}").get_json()
-    assert body["brand"]["slug"] == "cafe-solvane"
+    assert body["brand"]["slug"] == "tidewren" and body["product"]["source"] == "upstream"
+    assert body["status"] == "rated" and body["rating"]["grade"]
 
 
 @pytest.mark.parametrize(

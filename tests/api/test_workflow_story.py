@@ -85,10 +85,14 @@ def publish_assessment(client, analyst, reviewer, answers, cycle_year=2026):
     written = client.put(f"/v1/assessments/{assessment_id}/answers", json={"answers": answers},
                          headers={**analyst, "If-Match": created.headers["ETag"]})
     assert written.status_code == 200, written.get_json()
-    preview = client.get(f"/v1/assessments/{assessment_id}/preview", headers=reviewer).get_json()
     submitted = client.post(f"/v1/assessments/{assessment_id}/submit", headers={**analyst, "If-Match": written.headers["ETag"]})
     assert submitted.status_code == 200, submitted.get_json()
-    published = client.post(f"/v1/assessments/{assessment_id}/publish", headers=reviewer)
+    reviewed = client.get(f"/v1/assessments/{assessment_id}/preview", headers=reviewer)
+    preview = reviewed.get_json()
+    assert reviewed.headers["ETag"] == submitted.headers["ETag"]
+    assert client.post(f"/v1/assessments/{assessment_id}/publish", headers=reviewer).status_code == 428
+    # The reviewer publishes exactly the version they saw.
+    published = client.post(f"/v1/assessments/{assessment_id}/publish", headers={**reviewer, "If-Match": reviewed.headers["ETag"]})
     assert published.status_code == 201, published.get_json()
     body = published.get_json()
     assert (body["grade"], body["score"]) == (preview["grade"], preview["score"])
@@ -120,7 +124,8 @@ def test_the_author_publishing_their_own_assessment_gets_403_and_nothing_changes
         author = session.exec(select(User).where(User.email == "analyst@example.org")).one()
         author.role = "reviewer"
     engine.dispose()
-    response = client.post(f"/v1/assessments/{assessment_id}/publish", headers=analyst)
+    current = client.get(f"/v1/assessments/{assessment_id}", headers=analyst).headers["ETag"]
+    response = client.post(f"/v1/assessments/{assessment_id}/publish", headers={**analyst, "If-Match": current})
     assert (response.status_code, response.get_json()["code"]) == (403, "four_eyes")
     status = client.get(f"/v1/assessments/{assessment_id}", headers=auth(tokens["reviewer"])).get_json()["status"]
     assert status == "submitted"

@@ -103,6 +103,7 @@ def test_start_from_last_cycle_copies_the_published_answers_marked_copied(sessio
         new = cycles.start_from_last_cycle(session, company="acme-textiles", actor=people[1], cycle_year=2027)
     row = answer_saves.answer_row(session, new.id, "POL-1", None)
     assert (row.value, row.evidence, row.copied, new.cycle_year, new.status) == ("yes", EVIDENCE, True, 2027, "draft")
+    assert {people[0].id, people[1].id} <= assessments.author_ids(session, new)  # copied answers' authors are authors
     _, row = save(session, new, people[1], indicator="POL-1", stage=None, value="yes", evidence=EVIDENCE, expected_version=1)
     assert row.copied is False
 

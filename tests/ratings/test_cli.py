@@ -91,7 +91,7 @@ SCHEMA_COMMANDS = [
     ["users", "create", "--email", "a@example.org", "--role", "analyst"],
     ["users", "token", "--email", "a@example.org"],
     ["users", "revoke", "--email", "a@example.org"],
-    ["import", str(ROOT / "data" / "demo" / "catalog.json")],
+    ["import", str(ROOT / "data" / "demo" / "catalog.json"), "--actor", "a@example.org"],
 ]
 
 
@@ -158,7 +158,7 @@ def test_a_command_on_an_unmigrated_database_names_db_upgrade(command, backend, 
 def test_import_refuses_a_file_that_is_not_utf8_naming_the_line(database_url, tmp_path):
     file = tmp_path / "companies.csv"
     file.write_bytes("slug,name\nacme,Acme\nbad,Caf\xe9 Latin-1\n".encode("latin-1"))
-    result = invoke("import", str(file), "--database-url", database_url)
+    result = invoke("import", str(file), "--actor", "a@example.org", "--database-url", database_url)
     assert_one_line_error(result, "not UTF-8", "line 3", "0xe9")
     assert row_counts(database_url)["company"] == 0
 

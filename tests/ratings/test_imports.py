@@ -109,12 +109,13 @@ def test_a_prefix_of_another_company_is_refused(session):
 def test_the_cli_imports_a_file_and_reports_bad_rows(database_url, tmp_path):
     good = tmp_path / "catalog.json"
     good.write_text(json.dumps(document(products=20)))
-    result = CliRunner().invoke(main, ["import", str(good), "--database-url", database_url])
+    CliRunner().invoke(main, ["users", "create", "--email", "importer@example.org", "--role", "analyst", "--database-url", database_url])
+    result = CliRunner().invoke(main, ["import", str(good), "--actor", "importer@example.org", "--database-url", database_url])
     assert result.exit_code == 0, result.output
     assert "products: 20 created" in result.output
     bad = tmp_path / "products.csv"
     bad.write_text("gtin,name,brand\n" + gtin(900) + ",Ok,nordvik\n" + "4006381333932,Bad,nordvik\n")
-    result = CliRunner().invoke(main, ["import", str(bad), "--database-url", database_url])
+    result = CliRunner().invoke(main, ["import", str(bad), "--actor", "importer@example.org", "--database-url", database_url])
     assert result.exit_code == 1
     assert "line 3: gtin:" in result.output
 
@@ -252,11 +253,12 @@ def test_parent_cycles_are_refused_within_an_import_and_against_the_database(ses
 def test_the_cli_refuses_a_file_that_is_not_utf8_naming_the_line_and_accepts_a_bom(database_url, tmp_path):
     latin = tmp_path / "companies.csv"
     latin.write_bytes("slug,name\nok,Ok\ncafe,Caf".encode() + b"\xe9\n")
-    result = CliRunner().invoke(main, ["import", str(latin), "--database-url", database_url])
+    CliRunner().invoke(main, ["users", "create", "--email", "importer@example.org", "--role", "analyst", "--database-url", database_url])
+    result = CliRunner().invoke(main, ["import", str(latin), "--actor", "importer@example.org", "--database-url", database_url])
     assert result.exit_code == 1 and "not UTF-8 text: line 3" in result.output
     bom = tmp_path / "industries.json"
     bom.write_bytes(b"\xef\xbb\xbf" + json.dumps({"industries": [{"slug": "toys", "name": "Toys"}]}).encode())
-    result = CliRunner().invoke(main, ["import", str(bom), "--database-url", database_url])
+    result = CliRunner().invoke(main, ["import", str(bom), "--actor", "importer@example.org", "--database-url", database_url])
     assert result.exit_code == 0, result.output
 
 

@@ -113,8 +113,10 @@ def test_not_applicable_is_refused_at_a_stage_the_company_does_not_disclose(sess
         assessments.replace_answers(session, draft.id, entries=[{"indicator": "TT-1", "stage": "raw_materials", "value": "na"}], actor=analyst)
         assessments.submit(session, draft.id, actor=analyst)
     hidden = [{**r, "disclosed": False} if r["stage"] == "raw_materials" else r for r in records]
-    with transaction(session):  # the company hides the stage after the answers were written
+    with transaction(session):  # the company hides the stage after the answers were written, before submission
+        assessments.return_to_draft(session, draft.id, comment="Sourcing changed", actor=reviewer)
         catalog.replace_sourcing(session, company="acme-textiles", records=hidden,
                                  stages=("raw_materials", "inputs", "final_manufacturing"))
+        assessments.submit(session, draft.id, actor=analyst)
     with pytest.raises(Invalid), transaction(session):
         publishing.publish(session, draft.id, reviewer=reviewer)

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from ratings import users
 from ratings.db import make_engine, transaction
-from ratings.models import Company, PublishedRating
+from ratings.models import Brand, Company, PublishedRating
 from ratings.publishing import current_rating
 
 ANSWERS = [{"indicator": "POL-1", "value": "yes"}]
@@ -49,9 +49,10 @@ def submitted(server, analyst, company, year):
     assessment_id, etag = draft(server, analyst, company, year)
     written = requests.put(f"{server}/v1/assessments/{assessment_id}/answers", json={"answers": ANSWERS},
                            headers={**analyst, "If-Match": etag}, timeout=10)
-    requests.post(f"{server}/v1/assessments/{assessment_id}/submit", headers={**analyst, "If-Match": written.headers["ETag"]},
-                  timeout=10).raise_for_status()
-    return assessment_id
+    done = requests.post(f"{server}/v1/assessments/{assessment_id}/submit", headers={**analyst, "If-Match": written.headers["ETag"]},
+                         timeout=10)
+    done.raise_for_status()
+    return assessment_id, {"If-Match": done.headers["ETag"]}
 
 
 def at_once(*calls):
@@ -81,11 +82,11 @@ def test_two_analysts_writing_one_assessment_exactly_one_wins(server, tokens):
 
 def test_two_reviewers_publishing_at_once_make_exactly_one_rating(server, tokens, postgres_demo_url):
     for year in range(2031, 2036):
-        assessment_id = submitted(server, tokens["analyst"], "fernhollow-textiles", year)
+        assessment_id, reviewed = submitted(server, tokens["analyst"], "fernhollow-textiles", year)
         url = f"{server}/v1/assessments/{assessment_id}/publish"
         results = at_once(
-            lambda: requests.post(url, headers=tokens["reviewer"], timeout=20),
-            lambda: requests.post(url, headers=tokens["reviewer2"], timeout=20),
+            lambda: requests.post(url, headers={**tokens["reviewer"], **reviewed}, timeout=20),
+            lambda: requests.post(url, headers={**tokens["reviewer2"], **reviewed}, timeout=20),
         )
         assert sorted(r.status_code for r in results) == [201, 409], [r.text for r in results]
         engine = make_engine(postgres_demo_url)
@@ -95,6 +96,30 @@ def test_two_reviewers_publishing_at_once_make_exactly_one_rating(server, tokens
         assert count == 1
 
 
+def test_two_reviewers_approving_one_proposal_at_once_apply_it_once(server, tokens, postgres_demo_url):
+    from ratings.models import BrandOwnership, Proposal
+
+    brands = ["tidewren-kids", "northwren"]
+    for index, brand in enumerate(brands):
+        target = "fernhollow-textiles" if index % 2 == 0 else "kestrelmoor-outfitters-ltd"
+        proposed = requests.patch(f"{server}/v1/brands/{brand}", json={"company": target}, headers=tokens["analyst"], timeout=10)
+        assert proposed.status_code == 202, proposed.text
+        url = f"{server}/v1/proposals/{proposed.json()['id']}/approve"
+        results = at_once(
+            lambda: requests.post(url, headers=tokens["reviewer"], timeout=20),
+            lambda: requests.post(url, headers=tokens["reviewer2"], timeout=20),
+        )
+        assert sorted(r.status_code for r in results) == [200, 409], [r.text for r in results]
+        assert next(r for r in results if r.status_code == 409).json()["code"] == "proposal_decided"
+        engine = make_engine(postgres_demo_url)
+        with Session(engine) as session:
+            proposal = session.get(Proposal, proposed.json()["id"])
+            periods = session.exec(select(func.count()).select_from(BrandOwnership)
+                                   .join(Brand, Brand.id == BrandOwnership.brand_id).where(Brand.slug == brand)).one()
+        engine.dispose()
+        assert proposal.status == "approved" and periods == 2  # moved once: the old owner's period and the new one
+
+
 def test_fifty_threads_mixing_publications_and_lookups_lose_nothing(server, tokens, postgres_demo_url):
     companies = {"fernhollow-textiles": "fernhollow", "quillmere-confiserie-ag": "quillmere", "solvane-roasters-bv": "cafe-solvane"}
     seen_grades = {c: {requests.get(f"{server}/v1/companies/{c}", timeout=10).json()["rating"]["grade"]} for c in companies}
@@ -102,8 +127,9 @@ def test_fifty_threads_mixing_publications_and_lookups_lose_nothing(server, toke
     published, lookups = [], []
 
     def publish(item):
-        company, assessment_id = item
-        response = requests.post(f"{server}/v1/assessments/{assessment_id}/publish", headers=tokens["reviewer"], timeout=30)
+        company, (assessment_id, reviewed) = item
+        response = requests.post(f"{server}/v1/assessments/{assessment_id}/publish", headers={**tokens["reviewer"], **reviewed},
+                                 timeout=30)
         published.append((company, response.status_code, response.json()))
 
     def lookup(company):
@@ -125,7 +151,7 @@ def test_fifty_threads_mixing_publications_and_lookups_lose_nothing(server, toke
     with Session(engine) as session:
         stored = {a for (a,) in session.connection().execute(select(PublishedRating.assessment_id))}
     engine.dispose()
-    assert {assessment_id for _, assessment_id in to_publish} <= stored  # no lost write
+    assert {assessment_id for _, (assessment_id, _) in to_publish} <= stored  # no lost write
     final = {c: requests.get(f"{server}/v1/companies/{c}", timeout=10).json()["rating"]["id"] for c in companies}
     engine = make_engine(postgres_demo_url)
     with Session(engine) as session:

@@ -183,9 +183,31 @@ def test_an_evidence_rule_given_by_the_caller_checks_each_item_once(methodology)
     assert [(p.field, p.reason) for p in raised.value.problems] == [("evidence[0].url", "must be http(s)")]
 
 
-def test_visibility_and_date_do_not_enter_the_inputs_hash(methodology):
+def test_the_date_does_not_enter_the_inputs_hash(methodology):
     from scoring.fingerprint import inputs_hash
 
-    plain = [Answer("MT-2", None, "yes", (Evidence("https://a.example", "company"),))]
-    marked = [Answer("MT-2", None, "yes", (Evidence("https://a.example", "company", date="2026-02-16", visibility="public"),))]
-    assert inputs_hash(methodology, plain, []) == inputs_hash(methodology, marked, [])
+    plain = [Answer("MT-2", None, "yes", (Evidence("https://a.example", "public"),))]
+    dated = [Answer("MT-2", None, "yes", (Evidence("https://a.example", "public", date="2026-02-16"),))]
+    assert inputs_hash(methodology, plain, []) == inputs_hash(methodology, dated, [])
+
+
+def test_confidential_evidence_enters_the_hash_as_a_digest_that_its_placeholder_reproduces(methodology):
+    """The public inputs pack shows a confidential item only as its digest: the hash must not need more."""
+    from scoring.fingerprint import evidence_digest, inputs_hash
+
+    secret = Evidence("https://company.example/audit.pdf", "company", note="shared in confidence", date="2026-02-16")
+    answers = [Answer("MT-2", None, "yes", (secret,))]
+    placeholder = {"source_type": "company", "visibility": "confidential", "date": "2026-02-16",
+                   "digest": evidence_digest(secret)}
+    parsed, _ = parse_answers_document(
+        {"answers": [{"indicator": "MT-2", "value": "yes", "evidence": [placeholder]}]}, methodology)
+    assert inputs_hash(methodology, parsed, []) == inputs_hash(methodology, answers, [])
+    public = [Answer("MT-2", None, "yes", (Evidence(secret.url, "company", note=secret.note, visibility="public"),))]
+    assert inputs_hash(methodology, public, []) != inputs_hash(methodology, answers, [])  # visibility is reviewed too
+
+
+def test_a_placeholder_has_no_url_or_note(methodology):
+    item = {"source_type": "company", "visibility": "confidential", "digest": "ab" * 32, "url": "https://x.example"}
+    with pytest.raises(InputError) as raised:
+        parse_answers_document({"answers": [{"indicator": "MT-2", "value": "yes", "evidence": [item]}]}, methodology)
+    assert [p.field for p in raised.value.problems] == ["evidence[0].url"]

@@ -2,7 +2,7 @@
 reviewers' comments per answer
 
 Revision ID: 0003h
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 21:40:00
 """
 from typing import Sequence, Union
@@ -14,7 +14,7 @@ import ratings.types
 
 
 revision: str = '0003h'
-down_revision: Union[str, None] = '0003'  # main's 0003 (website length); was 0002 on wp-h
+down_revision: Union[str, None] = '0004'  # main's head (four eyes); was 0002 on wp-h
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
