@@ -111,7 +111,7 @@ def _register_blueprints(api: RatingsApi) -> None:
 
 def _refuse_unmigrated_database(app: Flask) -> None:
     """Serve nothing but the probes until the schema is at head, and say which command fixes it."""
-    state = {"ready": False}
+    state = app.extensions["ratings_schema_checked"] = {"ready": False}  # a warmed worker (api/workers.py) sets it
 
     @app.before_request
     def _check_schema():

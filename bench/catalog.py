@@ -1,19 +1,24 @@
 """Generate a large fictional catalog for load tests, and publish ratings for part of it.
 
     .venv/bin/python bench/catalog.py generate --out bench/.data/1m --companies 10000 --brands 50000 --products 1000000
-    .venv/bin/ratings import bench/.data/1m/catalog.json     # industries, companies (+ GS1 prefixes), brands
-    .venv/bin/ratings import bench/.data/1m/products.csv     # the products, through the bulk import path
+    .venv/bin/ratings users create --email bench@example.org --role admin   # once: imports say who imports
+    .venv/bin/ratings import bench/.data/1m/catalog.json --actor bench@example.org     # industries, companies (+ GS1 prefixes), brands
+    .venv/bin/ratings import bench/.data/1m/products.csv --actor bench@example.org     # the products, through the bulk import path
     .venv/bin/python bench/catalog.py publish --companies 2000   # rate the first 2,000 companies (env DATABASE_URL)
 
 `generate` writes, seeded and deterministic:
-  catalog.json   the demo's JSON shape: 4 industries, companies with one GS1 prefix each, brands
+  catalog.json   the demo's JSON shape: 4 industries, companies with one GS1 prefix each and the
+                 sourcing of a demo company (company n: the company of demo assessment n mod 18), brands
                  (names with accents, some with an alias)
   products.csv   gtin,name,brand: EAN-13 codes under the owning company's prefix, valid check digit
   gtins.txt      a random sample of catalog GTINs, one per line, for the wrk lookup scripts
   queries.txt    brand-search queries: prefixes, whole names, one-letter typos, with and without accents
-`publish` gives the first N companies (by slug order of generation) a 2026 assessment whose answers are
-copied from data/demo/assessments.json, then submits and publishes it through ratings.assessments and
-ratings.publishing, so barcode lookups, search and the export carry real ratings.
+`publish` gives the first N companies (in order of generation) a 2026 assessment whose answers are
+copied from data/demo/assessments.json (company n: demo assessment n mod 18, whose company's sourcing
+`generate` gave it), then submits and publishes it through ratings.assessments and ratings.publishing,
+so barcode lookups, search and the export carry real ratings. A "not applicable" answer at a stage the
+company does not disclose is refused by the service; on a catalog without that sourcing (one generated
+before it was added) such answers are left unanswered instead, and the count is printed.
 """
 
 from __future__ import annotations
@@ -83,8 +88,23 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def demo_sourcing() -> list[list[dict]]:
+    """The sourcing of the company of each demo assessment, in the order of data/demo/assessments.json."""
+    demo = ROOT / "data" / "demo"
+    sourcing = {c["slug"]: c.get("sourcing") or [] for c in json.loads((demo / "catalog.json").read_text(encoding="utf-8"))["companies"]}
+    assessments = json.loads((demo / "assessments.json").read_text(encoding="utf-8"))["assessments"]
+    return [[dict(record) for record in sourcing[a["company"]]] for a in assessments]
+
+
+def generation_index(slug: str, fallback: int) -> int:
+    """n of a generated company's slug (`...-n`)."""
+    tail = slug.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else fallback
+
+
 def generate(out: Path, companies: int, brands: int, products: int, sample: int, queries: int, seed: int) -> None:
     rng = random.Random(seed)
+    sourcing = demo_sourcing()
     out.mkdir(parents=True, exist_ok=True)
     if products > companies * 99_999:
         sys.exit("At most 99,999 products per company (5-digit item references).")
@@ -94,7 +114,7 @@ def generate(out: Path, companies: int, brands: int, products: int, sample: int,
         prefix = str(3_000_000 + n)  # 7-digit GS1 company prefixes 3000000..: not a restricted range
         prefixes.append(prefix)
         company_rows.append({"slug": f"{slugify(name)}-{n}", "name": name, "country": rng.choice(["GB", "DE", "FR", "US", "SE", "NL"]),
-                             "gs1_prefixes": [prefix]})
+                             "gs1_prefixes": [prefix], "sourcing": sourcing[n % len(sourcing)]})
     brand_rows, brand_company = [], []
     for n in range(brands):
         owner = n % companies  # every company has a brand; the rest spread evenly
@@ -147,12 +167,13 @@ def publish(database_url: str, count: int) -> None:
     from ratings import assessments, publishing
     from ratings.db import make_engine, transaction
     from ratings.demo import DEMO_DIR
+    from ratings.errors import Invalid
     from ratings.models import Assessment, Company
 
     demo = json.loads((DEMO_DIR / "assessments.json").read_text(encoding="utf-8"))
     answer_sets = [item["answers"] for item in demo["assessments"]]
     started = time.perf_counter()
-    published = 0
+    published = dropped = 0
     with Session(make_engine(database_url), expire_on_commit=False) as session:
         rated = set(session.exec(select(Assessment.company_id)).all())
         slugs = session.exec(select(Company.id, Company.slug).order_by(Company.id).limit(count)).all()
@@ -162,11 +183,21 @@ def publish(database_url: str, count: int) -> None:
                     if company_id in rated:
                         continue
                     draft = assessments.create_assessment(session, company=slug, methodology=demo["methodology"], cycle_year=2026)
-                    assessments.replace_answers(session, draft.id, entries=answer_sets[company_id % len(answer_sets)])
+                    entries = answer_sets[generation_index(slug, company_id) % len(answer_sets)]
+                    try:
+                        assessments.replace_answers(session, draft.id, entries=entries)
+                    except Invalid as error:  # 'na' at a stage this company does not disclose: leave it unanswered
+                        refused = {(p["indicator"], p["stage"]) for p in (error.errors or {}).get("answers", [])}
+                        if error.code != "invalid_answers" or not refused:
+                            raise
+                        kept = [e for e in entries if (e.get("indicator"), e.get("stage")) not in refused]
+                        dropped += len(entries) - len(kept)
+                        assessments.replace_answers(session, draft.id, entries=kept)
                     assessments.submit(session, draft.id)
                     publishing.publish(session, draft.id, reviewer=None)
                     published += 1
-    print(f"published {published} ratings in {time.perf_counter() - started:.1f} s")
+    print(f"published {published} ratings in {time.perf_counter() - started:.1f} s"
+          + (f"; {dropped} 'not applicable' answers at undisclosed stages left unanswered" if dropped else ""))
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ upstream product database (when configured) -> not found.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
 from sqlmodel import Session, select
 
@@ -15,11 +15,10 @@ from ratings.barcodes import Barcode, parse_barcode
 from ratings.catalog import create_product
 from ratings.db import transaction
 from ratings.errors import Conflict, NotFound
-from ratings.models import Brand, CatalogChange, Company, Gs1Prefix, Industry, Product, PublishedRating
-from ratings.publishing import current_grades, current_rating, grade_rank
+from ratings.models import Brand, Company, Gs1Prefix, Industry, Product, PublishedRating
+from ratings.publishing import current_rating
 from ratings.search import match_brand, normalise
 
-ALTERNATIVES = 3
 FUZZY_UPSTREAM = "upstream_fuzzy"
 
 
@@ -67,48 +66,6 @@ def _product_match(session: Session, barcode: Barcode, product: Product, match: 
     # A fuzzy upstream match is a guess until an analyst confirms it: it shows no grade ("not rated").
     rating = None if product.source == FUZZY_UPSTREAM else current_rating(session, company.id)
     return BarcodeMatch(barcode, match, product, brand, company, rating)
-
-
-def alternatives(session: Session, *, industry_id: int | None, than: PublishedRating | None, exclude_company: int | None) -> list[tuple[Brand, Company, Any]]:
-    """Up to three brands of the same industry with a better current grade, best first.
-
-    Each comes with its company and its current rating's grade and score (see current_grades)."""
-    if industry_id is None:
-        return []
-    bar = grade_rank(than) if than is not None else None
-    chosen = []
-    for rank, _score, _name, brand_id, company_id, rating in _ranked_brands(session, industry_id):
-        if bar is not None and rank >= bar:
-            break  # best first: none of the rest is better either
-        if company_id != exclude_company:
-            chosen.append((brand_id, company_id, rating))
-            if len(chosen) == ALTERNATIVES:
-                break
-    brands = {b.id: b for b in session.exec(select(Brand).where(Brand.id.in_([b for b, _, _ in chosen])))} if chosen else {}
-    companies = {c.id: c for c in session.exec(select(Company).where(Company.id.in_([c for _, c, _ in chosen])))} if chosen else {}
-    return [(brands[b], companies[c], rating) for b, c, rating in chosen]
-
-
-# Per process: industry -> (catalog version, its rated brands ranked). Every change of a company, brand,
-# rating or withdrawal appends to the catalog change log, so an unchanged version means unchanged ranks.
-_RANKED: dict[int, tuple[tuple, list]] = {}
-
-
-def _ranked_brands(session: Session, industry_id: int) -> list[tuple]:
-    """(grade rank, -score, name, brand id, company id, rating) of every brand of the industry whose company
-    has a current rating, best first. Recomputing this for every lookup was most of a lookup's time."""
-    # The newest change's id and time: an id alone could repeat in another database with the same industry ids.
-    version = tuple(session.exec(select(CatalogChange.id, CatalogChange.at).order_by(CatalogChange.id.desc()).limit(1)).first() or ())
-    held = _RANKED.get(industry_id)
-    if held is not None and held[0] == version:
-        return held[1]
-    current = current_grades(session, select(Brand.company_id).where(Brand.industry_id == industry_id))
-    brands = session.exec(select(Brand.id, Brand.name, Brand.company_id)
-                          .where(Brand.industry_id == industry_id, Brand.company_id.in_(list(current)))).all() if current else []
-    ranked = sorted((grade_rank(current[b.company_id]), -current[b.company_id].score, b.name, b.id, b.company_id,
-                     current[b.company_id]) for b in brands)
-    _RANKED[industry_id] = (version, ranked)
-    return ranked
 
 
 def industry_of(session: Session, brand: Brand | None) -> Industry | None:

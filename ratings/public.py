@@ -13,7 +13,10 @@ from scoring.inputs import default_visibility
 
 from ratings import catalog, datafiles
 from ratings.errors import Invalid
-from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
+from ratings import read_model
+from ratings.barcodes import parse_barcode
+from ratings.lookup import FUZZY_UPSTREAM, BarcodeMatch, industry_of, lookup_barcode
+from ratings.read_model import LookupModel, brand_summary, company_ref
 from ratings.models import Answer, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import brand_history, current_grades, current_rating, withdrawals
 from ratings.search import BrandIndex
@@ -36,22 +39,6 @@ def rating_dict(rating: PublishedRating | None) -> dict[str, Any] | None:
     }
 
 
-def company_ref(company: Company) -> dict[str, Any]:
-    return {"slug": company.slug, "name": company.name, "country": company.country}
-
-
-def brand_summary(brand: Brand, company: Company, rating: PublishedRating | None, industry: str | None) -> dict[str, Any]:
-    return {
-        "slug": brand.slug,
-        "name": brand.name,
-        "aliases": brand.aliases,
-        "industry": industry,
-        "company": company_ref(company),
-        "grade": rating.grade if rating else None,
-        "score": round(rating.score, 1) if rating else None,
-    }
-
-
 def _status(rating) -> str:
     return "rated" if rating is not None else "not_rated"
 
@@ -61,15 +48,28 @@ def _industry_slug(session: Session, brand: Brand) -> str | None:
     return industry.slug if industry else None
 
 
-def _alternatives(session: Session, industry_id: int | None, rating, company_id: int) -> list[dict[str, Any]]:
-    slugs = {i.id: i.slug for i in session.exec(select(Industry))}
-    return [
-        brand_summary(brand, company, alt, slugs.get(brand.industry_id))
-        for brand, company, alt in alternatives(session, industry_id=industry_id, than=rating, exclude_company=company_id)
-    ]
+def barcode_view(session: Session, *, code: str, model: LookupModel, upstream=None) -> dict[str, Any]:
+    """A lookup answer; `model` is the read model of the current catalog version (ratings/read_model.py)."""
+    barcode = parse_barcode(code)
+    known = read_model.product_row(session, barcode.gtin)
+    if known is None:  # a GS1 prefix, upstream, or nothing: the general path
+        return _barcode_view(session, code=code, model=model, upstream=upstream)
+    product, brand, company = known  # the common case: one query, the rest from the read model
+    # A fuzzy upstream match is a guess until an analyst confirms it: it shows no grade (ratings/lookup.py).
+    rating = None if product["source"] == FUZZY_UPSTREAM else model.rating_of(company.id)
+    return {
+        "barcode": {"input": barcode.input, "gtin": barcode.gtin},
+        "match": "product",
+        "status": _status(rating),
+        "product": product,
+        "brand": brand_summary(brand, company, rating, model.industries.get(brand.industry_id)),
+        "company": company_ref(company),
+        "rating": rating_dict(rating),
+        "alternatives": model.alternatives(session, industry_id=brand.industry_id, than=rating, exclude_company=company.id),
+    }
 
 
-def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any]:
+def _barcode_view(session: Session, *, code: str, model: LookupModel, upstream=None) -> dict[str, Any]:
     found: BarcodeMatch = lookup_barcode(session, code=code, upstream=upstream)
     brand = found.brand
     if brand is None:  # matched by company prefix: suggest within the industry of its first brand
@@ -86,9 +86,9 @@ def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any
         "brand": None if brand is None else brand_summary(brand, found.company, found.rating, _industry_slug(session, brand)),
         "company": company_ref(found.company),
         "rating": rating_dict(found.rating),
-        "alternatives": _alternatives(
-            session, brand_for_industry.industry_id if brand_for_industry else None, found.rating, found.company.id
-        ),
+        "alternatives": model.alternatives(
+            session, industry_id=brand_for_industry.industry_id if brand_for_industry else None, than=found.rating,
+            exclude_company=found.company.id),
     }
 
 
@@ -103,23 +103,20 @@ def grade_max_rank(grade: str | None) -> int | None:
     return letters.index(grade)
 
 
-def search_page(session: Session, index: BrandIndex, *, q, industry, grade_min, page, page_size) -> dict[str, Any]:
+def search_page(session: Session, index: BrandIndex, *, model: LookupModel, q, industry, grade_min, page, page_size) -> dict[str, Any]:
     if industry is not None:
         catalog.get_industry(session, industry)  # an unknown industry is a 404, not an empty list
     hits = index.search(q, industry=industry, max_rank=grade_max_rank(grade_min))
     chosen = hits[(page - 1) * page_size: page * page_size]
-    brands = {b.id: b for b in session.exec(select(Brand).where(Brand.id.in_([h.brand_id for h in chosen])))}
-    companies = {c.id: c for c in session.exec(select(Company).where(Company.id.in_([b.company_id for b in brands.values()])))}
-    ratings = current_grades(session, list(companies))  # grade and score only: full ratings are large
+    found = read_model.brands_and_companies(session, [h.brand_id for h in chosen])
     items = [
-        brand_summary(brands[h.brand_id], companies[brands[h.brand_id].company_id],
-                      ratings.get(brands[h.brand_id].company_id), h.industry)
+        brand_summary(*found[h.brand_id], model.rating_of(found[h.brand_id][1].id), h.industry)
         for h in chosen
     ]
     return {"items": items, "page": page, "page_size": page_size, "total": len(hits)}
 
 
-def scorecard(session: Session, *, slug: str) -> dict[str, Any]:
+def scorecard(session: Session, *, slug: str, model: LookupModel) -> dict[str, Any]:
     brand = catalog.get_brand(session, slug)
     company = session.get(Company, brand.company_id)
     rating = current_rating(session, company.id)
@@ -140,7 +137,7 @@ def scorecard(session: Session, *, slug: str) -> dict[str, Any]:
             for r, owner, owned_from, owned_to in carried
         ],
         "reply": _accepted_reply(session, rating),
-        "alternatives": _alternatives(session, brand.industry_id, rating, company.id),
+        "alternatives": model.alternatives(session, industry_id=brand.industry_id, than=rating, exclude_company=company.id),
     }
 
 

@@ -44,6 +44,13 @@ class VersionFeed:
         # The listener's connection lives as long as the engine: disposing the engine (app teardown, tests) ends it.
         event.listen(engine, "engine_disposed", self.close)
 
+    def after_fork(self) -> None:
+        """In a forked child (a gunicorn worker of a preloaded app): nothing of the parent's is this process's,
+        neither its connections nor its version (read when it was loaded, maybe long ago). The next
+        `current()` starts this process's listener and waits for its first version."""
+        self._version, self._pid, self._closed = None, None, False  # disposing the engine in the child closed it
+        self._local, self._lock, self._ready = threading.local(), threading.Lock(), threading.Event()
+
     def close(self, *_args) -> None:
         """Stop listening (within POLL_SECONDS) and close the listener's connection."""
         self._closed = True
@@ -57,6 +64,15 @@ class VersionFeed:
             self._ready.wait(timeout=2)
             self.refresh()
         return self._version
+
+    def read_now(self) -> int | None:
+        """The version in the database now, on a pooled connection, starting nothing (a gunicorn master's
+        warm-up, before it forks: no thread and no per-thread connection of its may reach a worker)."""
+        try:
+            with self._engine.connect() as connection:
+                return connection.execute(text(_QUERY)).scalar_one()
+        except SQLAlchemyError:
+            return None
 
     def refresh(self) -> None:
         """Read the version now (after this process's own write), on a pooled connection."""

@@ -8,6 +8,7 @@ from api.errors import ErrorSchema
 from api import database
 from api.openapi import example
 from api.caching import public_cached
+from api.read_models import lookup_model
 from api.public.schemas import NOT_MODIFIED, BarcodeOut
 from api.upstream_lookup import upstream_resolver
 from ratings.public import barcode_view
@@ -25,4 +26,4 @@ class Barcode(MethodView):
     @blp.alt_response(422, schema=ErrorSchema, description="A restricted-circulation code (`restricted_barcode`)")
     def get(self, code):
         """Look up a GTIN-8, UPC-A, EAN-13 or GTIN-14 (spaces and hyphens allowed)."""
-        return barcode_view(database.session(), code=code, upstream=upstream_resolver())
+        return barcode_view(database.session(), code=code, model=lookup_model(), upstream=upstream_resolver())

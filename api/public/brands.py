@@ -1,6 +1,5 @@
 """Brand search and the brand scorecard."""
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -9,22 +8,11 @@ from api.errors import ErrorSchema
 from api import database
 from api.openapi import example
 from api.caching import public_cached
-from api.catalog_version import current_version
+from api.read_models import brand_index, lookup_model
 from api.public.schemas import NOT_MODIFIED, BrandPage, BrandQuery, ScorecardOut
 from ratings.public import scorecard, search_page
-from ratings.search import BrandIndex
 
 blp = Blueprint("brands", __name__, url_prefix="/v1/brands", description="Brands and their scorecards")
-
-
-def brand_index() -> BrandIndex:
-    """One search index per process and catalog version: rebuilt only after a change."""
-    current = current_version()
-    held = current_app.extensions.get("brand_index")
-    if held is None or held[0] != current:
-        held = (current, BrandIndex.build(database.session()))
-        current_app.extensions["brand_index"] = held
-    return held[1]
 
 
 @blp.route("")
@@ -38,7 +26,7 @@ class Brands(MethodView):
     def get(self, q, industry, grade_min, page, page_size):
         """Search brands by name or alias: accent-, case- and typo-tolerant; ranked by relevance, then grade."""
         return search_page(
-            database.session(), brand_index(), q=q, industry=industry, grade_min=grade_min, page=page, page_size=page_size
+            database.session(), brand_index(), model=lookup_model(), q=q, industry=industry, grade_min=grade_min, page=page, page_size=page_size
         )
 
 
@@ -50,4 +38,4 @@ class Brand(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown brand")
     def get(self, slug):
         """The scorecard: rating, breakdown with evidence, history, the company's reply, alternatives."""
-        return scorecard(database.session(), slug=slug)
+        return scorecard(database.session(), slug=slug, model=lookup_model())

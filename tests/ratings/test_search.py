@@ -3,7 +3,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ratings.search import BrandEntry, BrandIndex, normalise
+from rapidfuzz import fuzz, process
+
+from ratings.search import MATCH_THRESHOLD, WORD_THRESHOLD, BrandEntry, BrandIndex, _ByLength, normalise
 
 NAMES = [["Café Solvane", "Cafe Solvane"], ["Tidewren", "Tide Wren"], ["Tidewren Kids"], ["Brightloam"], ["Brightloom"],
          ["Fern & Thistle", "Fern and Thistle"], ["Quillmere Noir"], ["QVX Audio"]]
@@ -39,3 +41,11 @@ def test_long_queries_do_not_match_short_names_by_accident():
 def test_filters_apply_to_matches():
     assert {h.industry for h in INDEX.search("tidewren", industry="cocoa")} <= {"cocoa"}
     assert all(h.rank <= 2 for h in INDEX.search("b", max_rank=2))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.text(alphabet="abcde ", max_size=12), max_size=40), st.text(alphabet="abcde ", max_size=12),
+       st.sampled_from([MATCH_THRESHOLD, WORD_THRESHOLD, 50, 99]))
+def test_the_length_window_finds_what_a_similarity_search_over_every_string_finds(strings, query, cutoff):
+    everything = process.extract(query, strings, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+    assert _ByLength(strings).extract(query, cutoff) == [(index, score) for _, score, index in everything]
