@@ -8,10 +8,11 @@ from flask import Flask, jsonify, request
 
 from api import database, docs_assets, openapi
 from api.catalog_version import init_catalog_version
-from api.config import finalize, settings_from_env
+from api.config import ConfigError, finalize, settings_from_env
 from api.errors import RatingsApi, error_body, register_error_handlers
 from api.fast_path import FastPath
 from api.hardening import harden, security_headers, trust_proxies
+from api.console import init_console
 from api.extensions import cache, compress
 from api.rate_limits import init_rate_limits
 from api.upstream_lookup import init_upstream
@@ -50,7 +51,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(docs_assets.blp)
     _register_blueprints(api)
+    init_console(app)  # after the API's blueprints: it exempts them from CSRF
     _refuse_unmigrated_database(app)
+    if app.config["RATINGS_ENV"] == "production":
+        _refuse_demo_users(app)
     _install_fast_path(app)
     trust_proxies(app)  # outermost: the fast path's limiter sees the real client too
     return app
@@ -72,14 +76,34 @@ def _install_fast_path(app: Flask) -> None:
                             rate_limited=rate_limited)
 
 
+def _refuse_demo_users(app: Flask) -> None:
+    """Production never runs with the demo logins (their passwords are in the README)."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
+    from ratings.demo import demo_users_present
+
+    try:
+        with Session(app.extensions["ratings_engine"]) as session:
+            present = demo_users_present(session)
+    except SQLAlchemyError:  # unreachable or not migrated yet: the readiness gate answers for that
+        return
+    if present:
+        raise ConfigError(
+            "Refusing to start in production: this database holds the demo console logins "
+            f"({', '.join(present)}), whose passwords are published. Production must not run on the demo data: "
+            "use a database where `ratings demo load` never ran."
+        )
+
+
 def _register_blueprints(api: RatingsApi) -> None:
     from api import health
-    from api.manage import assessments, catalog, imports, portal, proposals
+    from api.manage import assessments, catalog, imports, portal, proposals, replies
     from api.public import barcodes, brands, companies, export, industries, methodologies, rating_requests, ratings
 
     public = (health.blp, barcodes.blp, brands.blp, companies.blp, industries.blp, methodologies.blp, ratings.blp,
               export.blp)
-    manage = (catalog.blp, assessments.blp, portal.blp, imports.blp, proposals.blp)
+    manage = (catalog.blp, assessments.blp, portal.blp, replies.blp, imports.blp, proposals.blp)
     manage += (rating_requests.blp,)  # POST anonymous, GET for analysts
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in (*public, *manage):

@@ -10,6 +10,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from datetime import timedelta
 from typing import Any, Mapping
 
 from flask import Flask
@@ -69,6 +70,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "RATE_LIMITS_ENABLED": env.get("RATE_LIMITS_ENABLED", "true").lower() != "false",
         "TRUSTED_PROXY_COUNT": _count(env.get("TRUSTED_PROXY_COUNT", "0"), "TRUSTED_PROXY_COUNT"),
         "RATING_REQUEST_LIMIT": env.get("RATING_REQUEST_LIMIT", "10 per minute;100 per day"),  # POST /v1/rating-requests
+        # The console (api/console/): session lifetime, failed-login limits, and the cookie's Secure flag.
+        "CONSOLE_SESSION_HOURS": float(env.get("CONSOLE_SESSION_HOURS", "8")),
+        "LOGIN_FAILURE_LIMIT": env.get("LOGIN_FAILURE_LIMIT", "10 per minute"),
+        **({"SESSION_COOKIE_SECURE": env["SESSION_COOKIE_SECURE"].lower() != "false"} if env.get("SESSION_COOKIE_SECURE") else {}),
     }
 
 
@@ -99,6 +104,12 @@ def finalize(settings: dict[str, Any]) -> dict[str, Any]:
             problems.append("CACHE_REDIS_URL is not set; workers and hosts must share one cache")
         if problems:
             raise ConfigError("Refusing to start in production: " + "; ".join(problems) + ".")
+    # Console cookies: HttpOnly and SameSite=Lax always; Secure in production (development serves plain http).
+    settings.setdefault("SESSION_COOKIE_SECURE", production)
+    settings.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    settings.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    settings.setdefault("SESSION_COOKIE_NAME", "ratings_console")
+    settings.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=settings.get("CONSOLE_SESSION_HOURS", 8)))
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = development_secret_key(instance)
     if settings.get("CACHE_REDIS_URL"):

@@ -16,7 +16,7 @@ from scoring.inputs import Evidence, InputError, SourcingRecord, answers_to_dict
 
 from ratings import audit, catalog, datafiles, rules
 from ratings.errors import Conflict, Invalid, NotFound, Stale
-from ratings.models import Answer, Assessment, AssessmentAuthor, Company, PublishedRating, User
+from ratings.models import Answer, AnswerComment, Assessment, AssessmentAuthor, Company, PublishedRating, User
 from ratings.types import utcnow
 
 
@@ -96,7 +96,9 @@ def replace_answers(
     answers = parse_answers(assessment, [_without_note(e) for e in entries])
     refuse_na_where_undisclosed(session, assessment, answers)
     before = {"answers": answers_to_dicts(stored_answers(session, assessment.id))}
+    old_versions = {}  # per-answer versions keep moving, so a one-answer save made before this replace is stale
     for row in session.exec(select(Answer).where(Answer.assessment_id == assessment.id)).all():
+        old_versions[(row.indicator_id, row.stage)] = row.version
         session.delete(row)
     session.flush()  # the old rows go before the new ones meet the unique (indicator, stage) index
     for answer in answers:
@@ -108,6 +110,7 @@ def replace_answers(
                 value=answer.value,
                 evidence=[evidence_dict(e) for e in answer.evidence],
                 note=notes.get((answer.indicator, answer.stage)),
+                version=old_versions.get((answer.indicator, answer.stage), 0) + 1,
             )
         )
     assessment.updated_at = utcnow()
@@ -317,7 +320,13 @@ def describe(session: Session, assessment: Assessment) -> dict[str, Any]:
         "version": assessment.version,
         "rating": rating,
         "answers": [
-            {"indicator": r.indicator_id, "stage": r.stage, "value": r.value, "evidence": r.evidence, "note": r.note}
+            {"indicator": r.indicator_id, "stage": r.stage, "value": r.value, "evidence": r.evidence, "note": r.note,
+             "version": r.version, "copied": r.copied}
             for r in rows
+        ],
+        "comments": [
+            {"indicator": c.indicator_id, "stage": c.stage, "text": c.text}
+            for c in session.exec(select(AnswerComment).where(AnswerComment.assessment_id == assessment.id)
+                                  .order_by(AnswerComment.id)).all()
         ],
     }

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from ratings import assessments, publishing
 from ratings.datafiles import DATA_DIR
 from ratings.imports import rows_from_json, run_import
-from ratings.models import Assessment, Company
+from ratings.models import Assessment, Company, User
 
 DEMO_DIR = DATA_DIR / "demo"
 
@@ -57,3 +57,37 @@ def _publish_once(session: Session, methodology: str, item: dict) -> bool:
     published_at = datetime.fromisoformat(item["published_at"].replace("Z", "+00:00")) if item.get("published_at") else None
     publishing.publish(session, draft.id, reviewer=None, published_at=published_at)
     return True
+
+
+# --- Demo console logins ---------------------------------------------------------------------------
+# One login per role with a known password, for a newcomer to look around (README: Console). Production
+# refuses to start while any of these exists (api/__init__.py).
+
+DEMO_COMPANY = "tidewren-apparel-co"
+DEMO_USERS = (  # (email, role, company, password)
+    ("analyst@demo.example", "analyst", None, "demo-analyst-password"),
+    ("reviewer@demo.example", "reviewer", None, "demo-reviewer-password"),
+    ("company@demo.example", "company", DEMO_COMPANY, "demo-company-password"),
+    ("admin@demo.example", "admin", None, "demo-admin-password"),
+)
+
+
+def load_demo_users(session: Session) -> int:
+    """Create the demo logins that are missing (idempotent: existing ones are left exactly as they are);
+    returns how many were created."""
+    from ratings import users  # users imports catalog; keep demo's import graph as it was
+
+    created = 0
+    for email, role, company, password in DEMO_USERS:
+        if session.exec(select(User).where(User.email == email)).first() is not None:
+            continue
+        users.create_user(session, email=email, role=role, company=company)
+        users.set_password(session, email=email, password=password)
+        created += 1
+    return created
+
+
+def demo_users_present(session: Session) -> list[str]:
+    """The emails of demo logins in this database (none may exist in production)."""
+    emails = [email for email, *_ in DEMO_USERS]
+    return list(session.exec(select(User.email).where(User.email.in_(emails)).order_by(User.email)).all())

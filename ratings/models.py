@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Optional
 
-from sqlalchemy import UniqueConstraint, event
+from sqlalchemy import UniqueConstraint, event, false
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -82,6 +82,10 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)  # analyst | reviewer | company | admin
     company_id: Optional[int] = Field(default=None, foreign_key="company.id")
     created_at: datetime = _created()
+    # Console login (ratings/users.py). The argon2 hash never leaves: excluded from dumps, so audit rows lack it.
+    password_hash: Optional[str] = Field(default=None, max_length=255, exclude=True, repr=False)
+    # Bumped whenever the password changes; console sessions carry it and die when it moves (logout everywhere).
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ApiToken(SQLModel, table=True):
@@ -126,6 +130,22 @@ class Answer(SQLModel, table=True):
     value: Any = Field(sa_type=JSONType)  # a choice key, a percent number, or "na"
     evidence: list[dict] = _json()  # [{url, source_type: public | company | third_party, note}]
     note: Optional[str] = None  # analysts' working note, never public
+    # Per-answer optimistic locking (the console saves one answer at a time): every write to this slot moves it.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Copied from the previous cycle ("Start from last cycle") and not touched since.
+    copied: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+
+
+class AnswerComment(SQLModel, table=True):
+    """A reviewer's comment on one answer slot, sent back with a returned assessment (never public)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    indicator_id: str = Field(max_length=40)
+    stage: Optional[str] = Field(default=None, max_length=40)
+    text: str
+    author_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _created()
 
 
 class PublishedRating(SQLModel, table=True):

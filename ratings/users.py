@@ -1,4 +1,5 @@
-"""Users and their API tokens. A token is shown once; only its SHA-256 is stored."""
+"""Users, their API tokens and console passwords. A token is shown once; only its SHA-256 is stored;
+passwords are kept as argon2id hashes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, select
 
 from ratings import audit, rules
@@ -86,3 +89,69 @@ def revoke_tokens(session: Session, *, email: str, actor: User | None = None) ->
         session.add(row)
         audit.record(session, actor=actor, action="token.revoke", entity=row, before=before)
     return len(rows)
+
+
+# --- Console passwords (argon2id through argon2-cffi; the API keeps its bearer tokens) -----------------
+
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 1024  # hashing is deliberately slow: no megabyte passwords
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def password_problems(password: str) -> list[str]:
+    """What is wrong with a new password (empty when it is acceptable)."""
+    problems = []
+    if len(password) < PASSWORD_MIN_LENGTH:
+        problems.append(f"At least {PASSWORD_MIN_LENGTH} characters.")
+    if len(password) > PASSWORD_MAX_LENGTH:
+        problems.append(f"At most {PASSWORD_MAX_LENGTH} characters.")
+    if password.strip() != password:
+        problems.append("No spaces at the start or end.")
+    return problems
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def set_password(session: Session, *, email: str, password: str, actor: User | None = None) -> User:
+    """Give a user a (new) console password. Every console session of theirs ends (logout everywhere)."""
+    problems = password_problems(password)
+    if problems:
+        raise Invalid("The password is too weak: " + " ".join(problems), code="weak_password",
+                      errors={"password": problems})
+    user = get_user(session, email=email)
+    user.password_hash = hash_password(password)
+    user.session_generation = (user.session_generation or 0) + 1
+    session.add(user)
+    audit.record(session, actor=actor, action="user.set_password", entity=user)  # the hash is excluded from dumps
+    return user
+
+
+def verify_login(session: Session, *, email: str, password: str) -> User | None:
+    """The user with this email and password, or None (unknown email, no password, wrong password alike)."""
+    user = session.exec(select(User).where(User.email == (email or "").strip().lower())).first()
+    if len(password or "") > PASSWORD_MAX_LENGTH:
+        return None
+    stored = user.password_hash if user is not None and user.password_hash else None
+    try:
+        _hasher.verify(stored or _DUMMY_HASH, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if stored is None:  # matched the dummy by chance (never, in practice): still no login
+        return None
+    if _hasher.check_needs_rehash(stored):  # parameters were raised since: upgrade the stored hash quietly
+        user.password_hash = hash_password(password)
+        session.add(user)
+        session.commit()
+    return user
+
+
+def session_user(session: Session, *, user_id: int, generation: int) -> User | None:
+    """The user a console session names, or None when the session is from before a password change."""
+    user = session.get(User, user_id)
+    if user is None or user.password_hash is None or user.session_generation != generation:
+        return None
+    return user

@@ -107,6 +107,8 @@ def demo_load(database_url: str) -> None:
     """Load the demo catalog (idempotent: running it again changes nothing)."""
     with _session(database_url) as session, _domain_errors(), transaction(session):
         written = demo.load_demo(session)
+        written["console_logins"] = demo.load_demo_users(session)
+    written = +written
     summary = ", ".join(f"{count} {kind}" for kind, count in sorted(written.items())) or "nothing new"
     click.echo(f"Demo data loaded: {summary}.")
 
@@ -184,6 +186,21 @@ def users_revoke(email: str, database_url: str) -> None:
     click.echo(f"Revoked {count} token(s) of {email}.")
 
 
+@users_group.command("set-password")
+@click.option("--email", required=True)
+@database_option
+def users_set_password(email: str, database_url: str) -> None:
+    """Set a user's console password, read from standard input (one line); ends their console sessions."""
+    stdin = sys.stdin
+    if stdin.isatty():
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = stdin.readline().rstrip("\r\n")
+    with _session(database_url) as session, _domain_errors(), transaction(session):
+        users.set_password(session, email=email, password=password)
+    click.echo(f"Password of {email} set; their console sessions have ended.")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -196,7 +213,21 @@ def serve(host: str, port: int, database_url: str) -> None:
 
     _ready_engine(database_url).dispose()
     app = create_app({"DATABASE_URL": database_url})
+    if app.config["RATINGS_ENV"] != "production":
+        _print_console_banner(f"http://{host}:{port}/console/", database_url)
     run_simple(host, port, app, threaded=True)
+
+
+def _print_console_banner(url: str, database_url: str) -> None:
+    """Development only: where the console is, and the demo logins this database holds."""
+    with _session(database_url) as session:
+        present = set(demo.demo_users_present(session))
+    click.echo(f"Console: {url}")
+    logins = [(email, role, password) for email, role, _company, password in demo.DEMO_USERS if email in present]
+    if not logins:
+        click.echo("  No demo logins here: `ratings demo load` creates one per role.")
+    for email, role, password in logins:
+        click.echo(f"  {role:<9} {email:<24} password: {password}")
 
 
 @main.group("methodology")

@@ -7,12 +7,14 @@ from scoring.engine import result_to_dict
 from api import database
 from api.auth import current_user, roles
 from api.manage import error_docs
-from api.manage.concurrency import etag, expected_version
+from api.manage.concurrency import answer_etag, etag, expected_answer_version, expected_version
+from api.manage.list_schemas import AssessmentPage, AssessmentQuery
 from api.manage.proposals import proposal_response
 from api.manage.schemas import (
-    IF_MATCH, AnswersReplace, AssessmentCreate, AssessmentOut, ProposalOut, PublishOut, ResultOut, ReturnBody, WithdrawBody,
+    ANSWER_IF_MATCH, IF_MATCH, AnswerSave, AnswerSaved, AnswersReplace, AssessmentCreate, AssessmentOut, ProposalOut,
+    PublishOut, ResultOut, ReturnBody, WithdrawBody,
 )
-from ratings import assessments, proposals, publishing
+from ratings import answer_saves, assessments, proposals, publishing, queues, review
 from ratings.db import transaction
 
 blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Assessments and publishing")
@@ -29,6 +31,14 @@ def respond(session, assessment, status=200):
 
 @blp.route("/assessments")
 class Assessments(MethodView):
+    @roles("analyst", "reviewer")
+    @blp.arguments(AssessmentQuery, location="query", as_kwargs=True)
+    @blp.response(200, AssessmentPage)
+    @error_docs(blp, "an analyst or reviewer", (404, "Unknown company"), (422, "Invalid query parameters"))
+    def get(self, **query):
+        """Assessments, most recently changed first, filtered by status, company and authorship (`author=me`)."""
+        return queues.list_assessments(database.session(), viewer=current_user(), **query)
+
     @roles("analyst")
     @blp.arguments(AssessmentCreate)
     @blp.response(201, AssessmentOut)
@@ -71,6 +81,29 @@ class Answers(MethodView):
         return respond(session, draft)
 
 
+@blp.route("/assessments/<int:assessment_id>/answers/<indicator>", endpoint="answer")
+@blp.route("/assessments/<int:assessment_id>/answers/<indicator>/<stage>", endpoint="staged_answer")
+class OneAnswer(MethodView):
+    @roles("analyst")
+    @blp.arguments(AnswerSave)
+    @blp.response(200, AnswerSaved)
+    @documented((409, "Not a draft"), (412, "answer_conflict: someone saved this answer since"),
+                (422, "Invalid answer"), (428, "If-Match missing"))
+    @blp.doc(parameters=[ANSWER_IF_MATCH])
+    def put(self, body, assessment_id, indicator, stage=None):
+        """Save one answer of a draft (the console's per-answer save); needs the answer's ETag as If-Match."""
+        version = expected_answer_version(assessment_id, indicator, stage)
+        session = database.session()
+        with transaction(session):
+            draft, row = answer_saves.save_answer(session, assessment_id, indicator=indicator, stage=stage,
+                                                  expected_version=version, actor=current_user(), **body)
+        result = assessments.score_assessment(session, draft)
+        tag = answer_etag(assessment_id, indicator, stage, row.version if row else 0)
+        return ({"answer": answer_saves.answer_dict(row), "assessment_version": draft.version,
+                 "preview": {"score": result.score, "grade": result.grade, "scale": result.scale}},
+                200, {"ETag": f'"{tag}"'})
+
+
 @blp.route("/assessments/<int:assessment_id>/preview")
 class Preview(MethodView):
     @roles("analyst", "reviewer")
@@ -111,8 +144,9 @@ class Return(MethodView):
     @documented((409, "Not submitted"), (412, "Stale If-Match"), (428, "If-Match missing"), role="a reviewer")
     @blp.doc(parameters=[IF_MATCH])
     def post(self, body, assessment_id):
-        """Return a submitted assessment to draft with a comment; needs If-Match."""
-        return _step(assessment_id, assessments.return_to_draft, comment=body["comment"])
+        """Return a submitted assessment to draft with a comment, and one per answer if given; needs If-Match."""
+        comments = {(c["indicator"], c["stage"]): c["text"] for c in body["comments"]}
+        return _step(assessment_id, review.return_with_comments, comment=body["comment"], comments=comments)
 
 
 @blp.route("/assessments/<int:assessment_id>/publish")

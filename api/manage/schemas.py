@@ -171,8 +171,23 @@ class AnswersReplace(Strict):
                           metadata={"description": "every answer of the draft (what is not listed is unanswered)"})
 
 
+class AnswerComment(Strict):
+    indicator = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={"description": "indicator id"})
+    stage = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
+                          metadata={"description": "stage id; null or absent for an unstaged indicator"})
+    text = fields.String(required=True, validate=TEXT, metadata={"description": "the comment"})
+
+
 class ReturnBody(Strict):
     comment = fields.String(required=True, validate=TEXT)
+    comments = fields.List(fields.Nested(AnswerComment), load_default=list, validate=validate.Length(max=2000),
+                           metadata={"description": "a comment per answer slot (replaces those of an earlier return)"})
+
+
+class AnswerCommentOut(ma.Schema):
+    indicator = fields.String(required=True, metadata={"description": "indicator id"})
+    stage = fields.String(allow_none=True, metadata={"description": "stage id; null for an unstaged indicator"})
+    text = fields.String(required=True, metadata={"description": "the reviewer's comment on this answer"})
 
 
 class WithdrawBody(Strict):
@@ -190,6 +205,9 @@ class AnswerOut(ma.Schema):
     value = fields.Raw(required=True, allow_none=True, metadata=ANSWER_VALUE)
     evidence = fields.List(fields.Nested(Evidence), required=True, metadata={"description": "sources for the answer"})
     note = fields.String(allow_none=True, metadata={"description": "working note, never shown publicly"})
+    version = fields.Integer(metadata={"description": "this answer's own version: send it back (as If-Match "
+                                                      "`answer-v<n>`) to save this one answer"})
+    copied = fields.Boolean(metadata={"description": "copied from the previous cycle and not touched since"})
 
 
 class AssessmentOut(ma.Schema):
@@ -211,6 +229,8 @@ class AssessmentOut(ma.Schema):
                                       metadata={"description": "the risk-list edition frozen at submission; null for a draft"})
     rating = fields.Integer(allow_none=True, metadata={"description": "id of the published rating, once published"})
     answers = fields.List(fields.Nested(AnswerOut), required=True, metadata={"description": "every answer given"})
+    comments = fields.List(fields.Nested(AnswerCommentOut), metadata={"description": "the reviewer's comments per "
+                                                                                     "answer from the last return"})
 
 
 class RatingRef(ma.Schema):
@@ -367,6 +387,42 @@ class PortalScorecardOut(ma.Schema):
     coverage = fields.Nested(Coverage, allow_none=True, required=True, metadata={"description": "answered and evidenced shares"})
     history = fields.List(fields.Nested(PortalHistoryItem), required=True, metadata={"description": "newest first"})
     replies = fields.List(fields.Nested("ReplyRecordOut"), required=True, metadata={"description": "your replies, oldest first"})
+
+
+ANSWER_IF_MATCH = {
+    "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+    "example": '"answer-1-POL-1-raw_materials-v2"',
+    "description": "this answer's ETag (`answer-<assessment>-<indicator>-<stage or _>-v<version>`, version 0 while "
+                   "unanswered; from the assessment's answers or the last save). Missing: 428; another person saved "
+                   "this answer since: 412 `answer_conflict` with their answer in `errors.current`. `*` skips the check.",
+}
+
+
+class AnswerSave(ma.Schema):
+    """One answer slot (the answers-file shape without indicator and stage, which the address names)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    value = fields.Raw(required=True, allow_none=True,
+                       metadata={**ANSWER_VALUE, "description": "the answer; null clears the slot (unanswered)"})
+    evidence = fields.Raw(load_default=None, allow_none=True,
+                          metadata={"type": "array", "items": {"$ref": "#/components/schemas/Evidence"},
+                                    "description": "sources for the answer"})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000),
+                         metadata={"description": "working note, never shown publicly"})
+
+
+class LivePreview(ma.Schema):
+    score = score(required=True)
+    grade = grade(required=True)
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
+
+
+class AnswerSaved(ma.Schema):
+    answer = fields.Nested(AnswerOut, required=True, allow_none=True, metadata={"description": "null when cleared"})
+    assessment_version = fields.Integer(required=True, metadata={"description": "the assessment's version now"})
+    preview = fields.Nested(LivePreview, required=True, metadata={"description": "the live result after this save"})
 
 
 # Proposals (ratings.proposals.describe): grade-moving changes waiting for a second person.

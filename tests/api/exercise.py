@@ -119,8 +119,26 @@ def exercise(client, tokens: dict[str, str]) -> list[tuple[str, str, object]]:
     written = call("PUT", f"/v1/assessments/{aid}/answers", 200, role="analyst", json={"answers": ANSWERS},
                    headers={"If-Match": created.headers["ETag"]})
     call("GET", f"/v1/assessments/{aid}/preview", 200, role="reviewer")
+    one = f"/v1/assessments/{aid}/answers/POL-1"
+    evidence = [{"url": "https://nordvik.example/policy-2.pdf", "source_type": "public"}]
+    call("PUT", one, 428, role="analyst", json={"value": "partial"})
+    saved = call("PUT", one, 200, role="analyst", json={"value": "partial", "evidence": evidence},
+                 headers={"If-Match": f'"answer-{aid}-POL-1-_-v1"'})
+    call("PUT", one, 412, role="analyst", json={"value": "no"}, headers={"If-Match": f'"answer-{aid}-POL-1-_-v1"'})
+    call("PUT", one, 422, role="analyst", json={"value": "maybe"}, headers={"If-Match": saved.headers["ETag"]})
+    call("PUT", f"/v1/assessments/{aid}/answers/POL-3/inputs", 200, role="analyst", json={"value": "yes", "evidence": evidence},
+         headers={"If-Match": f'"answer-{aid}-POL-3-inputs-v0"'})
+    call("PUT", f"/v1/assessments/{aid}/answers/POL-3/inputs", 200, role="analyst", json={"value": None},
+         headers={"If-Match": "*"})
+    call("PUT", f"/v1/assessments/{aid}/answers/POL-1", 403, role="reviewer", json={"value": "no"}, headers={"If-Match": "*"})
+    written = call("GET", f"/v1/assessments/{aid}", 200, role="analyst")
+    call("GET", "/v1/assessments?status=draft&author=me", 200, role="analyst")
+    call("GET", "/v1/assessments?company=nope", 404, role="reviewer")
+    call("GET", "/v1/assessments?status=nope", 422, role="reviewer")
+    call("GET", "/v1/assessments", 403, role="company")
     submitted = call("POST", f"/v1/assessments/{aid}/submit", 200, role="analyst", headers={"If-Match": written.headers["ETag"]})
-    returned = call("POST", f"/v1/assessments/{aid}/return", 200, role="reviewer", json={"comment": "Evidence for TT-1?"},
+    returned = call("POST", f"/v1/assessments/{aid}/return", 200, role="reviewer", json={"comment": "Evidence for TT-1?",
+                                                                           "comments": [{"indicator": "TT-1", "stage": "raw_materials", "text": "Source?"}]},
                     headers={"If-Match": submitted.headers["ETag"]})
     submitted = call("POST", f"/v1/assessments/{aid}/submit", 200, role="analyst", headers={"If-Match": returned.headers["ETag"]})
     call("POST", f"/v1/assessments/{aid}/publish", 403, role="analyst")
@@ -138,6 +156,9 @@ def exercise(client, tokens: dict[str, str]) -> list[tuple[str, str, object]]:
     company_rating = call("GET", "/v1/companies/brindlecourt-group-plc", 200).get_json()["rating"]["id"]
     reply = call("POST", "/v1/portal/replies", 201, role="company", json={"rating": company_rating, "text": "We trace wool."})
     call("POST", "/v1/portal/replies", 404, role="company", json={"rating": rating, "text": "Not ours."})
+    call("GET", "/v1/replies?status=pending", 200, role="reviewer")
+    call("GET", "/v1/replies?status=nope", 422, role="reviewer")
+    call("GET", "/v1/replies", 403, role="analyst")
     call("POST", f"/v1/replies/{reply.get_json()['id']}/accept", 200, role="reviewer")
     call("POST", f"/v1/replies/{reply.get_json()['id']}/accept", 409, role="reviewer")
     call("GET", "/v1/brands/brindlecourt", 200)

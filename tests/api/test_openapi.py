@@ -88,7 +88,8 @@ def test_nullable_objects_are_a_reference_or_null(spec):
 
 
 def test_if_match_is_a_required_header_on_every_write_that_needs_it(spec):
-    needing = {("put", "/v1/assessments/{assessment_id}/answers"), ("post", "/v1/assessments/{assessment_id}/submit"),
+    needing = {("put", "/v1/assessments/{assessment_id}/answers"), ("put", "/v1/assessments/{assessment_id}/answers/{indicator}"),
+               ("put", "/v1/assessments/{assessment_id}/answers/{indicator}/{stage}"), ("post", "/v1/assessments/{assessment_id}/submit"),
                ("post", "/v1/assessments/{assessment_id}/return"), ("post", "/v1/assessments/{assessment_id}/publish")}
     declared = {(method, path) for path, method, operation in operations(spec)
                 for parameter in operation.get("parameters", []) if parameter["in"] == "header"

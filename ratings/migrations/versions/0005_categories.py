@@ -1,6 +1,6 @@
 """product categories, evidence cut-off dates, rating requests
 
-Revision ID: 0003g
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01 21:40:00
 """
@@ -12,7 +12,7 @@ import sqlmodel
 import ratings.types
 
 
-revision: str = '0003g'
+revision: str = '0005'
 down_revision: Union[str, None] = '0004'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None

@@ -1,0 +1,70 @@
+"""Query and output schemas of the work lists (GET /v1/assessments, GET /v1/replies)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from api.manage.schemas import SLUG, MethodologyRef, Strict
+from ratings.queues import ASSESSMENT_STATUSES, AUTHOR_FILTERS, REPLY_STATUSES
+
+
+class PageQuery(Strict):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class AssessmentQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(ASSESSMENT_STATUSES),
+                           metadata={"description": "draft (returned ones included), returned (sent back with comments), "
+                                                    "submitted or published"})
+    company = fields.String(load_default=None, validate=[SLUG, validate.Length(max=120)])
+    author = fields.String(load_default=None, validate=validate.OneOf(AUTHOR_FILTERS),
+                           metadata={"description": "me: you are an author; others: you are not"})
+
+
+class ReplyQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(REPLY_STATUSES))
+
+
+class CompanyName(ma.Schema):
+    slug = fields.String(required=True, metadata={"description": "company slug"})
+    name = fields.String(required=True, metadata={"description": "company name"})
+
+
+class AssessmentItem(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "assessment id"})
+    company = fields.Nested(CompanyName, required=True, metadata={"description": "the company assessed"})
+    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology answered"})
+    cycle_year = fields.Integer(required=True, metadata={"description": "the year the assessment covers"})
+    status = fields.String(required=True, metadata={"description": "`draft`, `submitted`, `published` or `withdrawn`"})
+    returned = fields.Boolean(required=True, metadata={"description": "a draft a reviewer sent back with comments"})
+    review_comment = fields.String(allow_none=True, metadata={"description": "the reviewer's comment when returned"})
+    author = fields.String(allow_none=True, metadata={"description": "e-mail of the analyst who started it"})
+    you_are_author = fields.Boolean(required=True, metadata={"description": "whether you are an author (then you may not publish it)"})
+    version = fields.Integer(required=True, metadata={"description": "moves on every write; the ETag carries it"})
+    updated_at = fields.DateTime(required=True, metadata={"description": "last change"})
+    rating = fields.Integer(allow_none=True, metadata={"description": "id of the published rating, once published"})
+
+
+class AssessmentPage(ma.Schema):
+    items = fields.List(fields.Nested(AssessmentItem), required=True, metadata={"description": "this page of results"})
+    page = fields.Integer(required=True, metadata={"description": "page number, from 1"})
+    page_size = fields.Integer(required=True, metadata={"description": "items per page"})
+    total = fields.Integer(required=True, metadata={"description": "matches on all pages"})
+
+
+class ReplyItem(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "reply id"})
+    rating = fields.Integer(required=True, metadata={"description": "the rating replied to"})
+    text = fields.String(required=True, metadata={"description": "the company's reply"})
+    status = fields.String(required=True, metadata={"description": "`pending`, `accepted` or `rejected`"})
+    created_at = fields.DateTime(required=True, metadata={"description": "when the company replied"})
+    company = fields.Nested(CompanyName, required=True, metadata={"description": "the company replying"})
+
+
+class ReplyPage(ma.Schema):
+    items = fields.List(fields.Nested(ReplyItem), required=True, metadata={"description": "this page of results"})
+    page = fields.Integer(required=True, metadata={"description": "page number, from 1"})
+    page_size = fields.Integer(required=True, metadata={"description": "items per page"})
+    total = fields.Integer(required=True, metadata={"description": "matches on all pages"})
