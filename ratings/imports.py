@@ -567,11 +567,16 @@ class _Plan:
                 draft = assessments.create_assessment(self.session, company=company, methodology=method, cycle_year=year,
                                                       author=self.actor)
                 report.count("assessments", "created")
-            elif assessments.describe(self.session, draft)["answers"] == _stored_form(draft, answers):
+            elif _content(assessments.describe(self.session, draft)["answers"]) == _stored_form(draft, answers):
                 report.count("answers", "unchanged", len(answers))
                 continue
             assessments.replace_answers(self.session, draft.id, entries=answers, actor=self.actor)
             report.count("answers", "updated", len(answers))
+
+
+def _content(described: list[dict]) -> list[dict]:
+    """What an answer says, without its bookkeeping (per-answer version, copied mark)."""
+    return [{key: answer[key] for key in ("indicator", "stage", "value", "evidence", "note")} for answer in described]
 
 
 def _stored_form(draft: Assessment, entries: list[dict]) -> list[dict]:

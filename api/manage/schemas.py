@@ -301,6 +301,15 @@ class Roadmap(ma.Schema):
                                 metadata={"description": "the fewest items, biggest first, that reach next_grade"})
 
 
+class ResultCategory(ma.Schema):  # the engine's own result: ids are the keys, names are in the methodology
+    score = score(f"the category's {SCORE}; null when none of its indicators applies", allow_none=True)
+    grade = grade("the category's letter grade on the result's scale; null when not scored", allow_none=True)
+
+
+class ResultStage(ma.Schema):
+    score = score(f"the stage's {SCORE}; null when none applies", allow_none=True)
+
+
 class ResultOut(ma.Schema):
     score = score(required=True)
     grade = grade(required=True)
@@ -309,9 +318,9 @@ class ResultOut(ma.Schema):
     risk_pairs = fields.List(fields.Nested(RiskPair), required=True,
                              metadata={"description": "sourced (good, country) pairs on the risk list"})
     undisclosed_stages = fields.List(fields.String(), required=True, metadata={"description": "stage ids not disclosed"})
-    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True,
+    categories = fields.Dict(keys=fields.String(), values=fields.Nested(ResultCategory), required=True,
                              metadata={"description": "category id -> score and grade"})
-    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
+    stages = fields.Dict(keys=fields.String(), values=fields.Nested(ResultStage), required=True,
                          metadata={"description": "stage id -> score"})
     indicators = fields.List(fields.Nested(IndicatorResult), required=True, metadata={"description": "one per answer slot"})
     coverage = fields.Nested(Coverage, required=True, metadata={"description": "how much is answered and evidenced"})
