@@ -41,7 +41,7 @@ def test_the_company_portal_shows_the_explained_scorecard_and_the_chart(console_
 
 
 def test_a_reply_on_indicators_is_rejected_with_a_reason_the_company_then_reads(console_server, new_page):
-    base, _world = console_server
+    base, world = console_server
     company = new_page()
     log_in(company, base, COMPANY)
     company.goto(f"{base}{PORTAL}")
@@ -69,10 +69,17 @@ def test_a_reply_on_indicators_is_rejected_with_a_reason_the_company_then_reads(
     assert_accessible(reviewer)
     screenshot(reviewer, "queues-reviewer-replies")
 
+    with reviewer.expect_navigation():  # the world's earlier reply: accepted, so the public scorecard shows it
+        reviewer.get_by_role("button", name=f"Accept reply #{world.reply}").click()
+    expect(reviewer.get_by_text(f"Reply #{world.reply} is accepted")).to_be_visible()
+    public = reviewer.request.get(f"{base}/v1/brands/tidewren").json()
+    assert public["reply"]["text"] == "We published our supplier list."
+
     company.reload()
     reply = company.locator(f'#replies li[data-reply="{reply_id}"]')
     expect(reply).to_contain_text("rejected")
     expect(reply).to_contain_text("The audit report linked is from 2019.")
+    expect(company.locator(f'#replies li[data-reply="{world.reply}"]')).to_contain_text("Shown on your public scorecard.")
     assert_accessible(company)
     screenshot(company, "portal-replies")
 
