@@ -186,6 +186,10 @@ class CompanyResponse(SQLModel, table=True):
     rating_id: int = Field(foreign_key="publishedrating.id", index=True)
     text: str
     status: str = Field(default="pending", max_length=20)  # pending | accepted | rejected
+    # The indicators the reply is about (ids of the rating's methodology) and links to its evidence.
+    indicators: list = Field(default_factory=list, sa_type=JSONType, sa_column_kwargs={"server_default": "[]"})
+    evidence: list = Field(default_factory=list, sa_type=JSONType, sa_column_kwargs={"server_default": "[]"})
+    decision_reason: Optional[str] = None  # why a reviewer rejected it
     author_id: Optional[int] = Field(default=None, foreign_key="user.id")
     created_at: datetime = _created()
     reviewed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)

@@ -133,6 +133,7 @@ def list_replies(session: Session, *, viewer: User, status: str | None = None, p
     companies = _by_id(session, Company, {r.company_id for r in rows})
     items = [
         {"id": r.id, "rating": r.rating_id, "text": r.text, "status": r.status, "created_at": r.created_at,
+         "indicators": list(r.indicators or []), "evidence": list(r.evidence or []),
          "company": {"slug": companies[r.company_id].slug, "name": companies[r.company_id].name}}
         for r in rows
     ]

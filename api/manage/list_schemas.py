@@ -60,6 +60,8 @@ class ReplyItem(ma.Schema):
     text = fields.String(required=True, metadata={"description": "the company's reply"})
     status = fields.String(required=True, metadata={"description": "`pending`, `accepted` or `rejected`"})
     created_at = fields.DateTime(required=True, metadata={"description": "when the company replied"})
+    indicators = fields.List(fields.String(), required=True, metadata={"description": "indicator ids the reply is about"})
+    evidence = fields.List(fields.String(), required=True, metadata={"description": "links to the reply's evidence"})
     company = fields.Nested(CompanyName, required=True, metadata={"description": "the company replying"})
 
 

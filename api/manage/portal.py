@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from api import database
 from api.auth import current_user, roles
 from api.manage import error_docs
-from api.manage.schemas import PortalScorecardOut, ReplyCreate, ReplyRecordOut
+from api.manage.schemas import PortalScorecardOut, RejectBody, ReplyCreate, ReplyRecordOut
 from ratings import portal
 from ratings.db import transaction
 
@@ -33,7 +33,8 @@ class Replies(MethodView):
         """Reply to one of your published ratings; it shows publicly once a reviewer accepts it."""
         session = database.session()
         with transaction(session):
-            return portal.reply_dict(portal.create_reply(session, user=current_user(), rating_id=body["rating"], text=body["text"]))
+            return portal.reply_dict(portal.create_reply(session, user=current_user(), rating_id=body["rating"], text=body["text"],
+                                                         indicators=body["indicators"], evidence=body["evidence"]))
 
 
 @blp.route("/replies/<int:reply_id>/accept")
@@ -46,3 +47,16 @@ class Accept(MethodView):
         session = database.session()
         with transaction(session):
             return portal.reply_dict(portal.accept_reply(session, reply_id, reviewer=current_user()))
+
+
+@blp.route("/replies/<int:reply_id>/reject")
+class Reject(MethodView):
+    @roles("reviewer")
+    @blp.arguments(RejectBody)
+    @blp.response(200, ReplyRecordOut)
+    @error_docs(blp, "a reviewer", (404, "Unknown reply"), (409, "Not pending"), (422, "Invalid fields"))
+    def post(self, body, reply_id):
+        """Reject a company's reply with a reason, which the company sees; the public scorecard is unchanged."""
+        session = database.session()
+        with transaction(session):
+            return portal.reply_dict(portal.reject_reply(session, reply_id, reviewer=current_user(), reason=body["reason"]))

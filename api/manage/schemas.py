@@ -197,6 +197,10 @@ class WithdrawBody(Strict):
 class ReplyCreate(Strict):
     rating = fields.Integer(required=True, strict=True, validate=ID)
     text = fields.String(required=True, validate=TEXT)
+    indicators = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list,
+                             metadata={"description": "ids of the rating's indicators the reply is about"})
+    evidence = fields.List(fields.String(validate=validate.Length(max=2000)), load_default=list,
+                           metadata={"description": "http(s) links to the evidence behind the reply"})
 
 
 class AnswerOut(ma.Schema):
@@ -245,6 +249,12 @@ class ReplyRecordOut(ma.Schema):
     rating = fields.Integer(required=True, metadata={"description": "id of the rating replied to"})
     text = fields.String(required=True, metadata={"description": "the reply"})
     status = fields.String(required=True, metadata={"description": "`pending`, `accepted` or `rejected`"})
+    indicators = fields.List(fields.String(), required=True, metadata={"description": "indicator ids the reply is about"})
+    evidence = fields.List(fields.String(), required=True, metadata={"description": "links to the reply's evidence"})
+    reason = fields.String(allow_none=True, required=True, metadata={"description": "why a reviewer rejected it; "
+                                                                                    "null unless rejected"})
+    created_at = fields.DateTime(required=True, metadata={"description": "when the company replied"})
+    reviewed_at = fields.DateTime(allow_none=True, required=True, metadata={"description": "when a reviewer decided"})
 
 
 # The live result of an assessment (scoring.engine.result_to_dict) and the roadmap in it.

@@ -161,6 +161,15 @@ def exercise(client, tokens: dict[str, str]) -> list[tuple[str, str, object]]:
     call("GET", "/v1/replies", 403, role="analyst")
     call("POST", f"/v1/replies/{reply.get_json()['id']}/accept", 200, role="reviewer")
     call("POST", f"/v1/replies/{reply.get_json()['id']}/accept", 409, role="reviewer")
+    call("POST", f"/v1/replies/{reply.get_json()['id']}/reject", 409, role="reviewer", json={"reason": "Decided."})
+    second = call("POST", "/v1/portal/replies", 201, role="company", json={
+        "rating": company_rating, "text": "Audits are public.", "indicators": ["POL-1"],
+        "evidence": ["https://example.org/audits"]}).get_json()["id"]
+    call("POST", "/v1/portal/replies", 422, role="company", json={"rating": company_rating, "text": "x", "indicators": ["NOPE-9"]})
+    call("POST", f"/v1/replies/{second}/reject", 422, role="reviewer", json={"reason": " "})
+    call("POST", f"/v1/replies/{second}/reject", 403, role="company", json={"reason": "Mine."})
+    call("POST", f"/v1/replies/{second}/reject", 200, role="reviewer", json={"reason": "The link shows no audit."})
+    call("POST", "/v1/replies/999999/reject", 404, role="reviewer", json={"reason": "Gone."})
     call("GET", "/v1/brands/brindlecourt", 200)
 
     # Grade-moving changes are proposals, decided by a second person

@@ -39,6 +39,7 @@ ROUTES = [
     ("POST", "/v1/portal/replies", {"rating": 1, "text": "Hello"}, {"company"}),
     ("GET", "/v1/replies?status=pending", None, {"reviewer"}),
     ("POST", "/v1/replies/1/accept", None, {"reviewer"}),
+    ("POST", "/v1/replies/1/reject", {"reason": "No source"}, {"reviewer"}),
     ("POST", "/v1/imports", {"industries": [{"slug": "toys", "name": "Toys"}]}, {"analyst"}),
     ("GET", "/v1/rating-requests", None, {"analyst", "reviewer", "admin"}),
 ]
