@@ -426,31 +426,20 @@ class InputsPackOut(ma.Schema):
 
 # GET /v1/changes: the records of the offline bundle (ratings.export), to upsert or delete.
 
-class BundleRating(ma.Schema):
+class BundleRating(RatingOut):
     """The public rating summary (RatingOut) without `stale`, which depends on the day the bundle is read:
     an offline app compares `stale_after` with its own date. Dates are ISO 8601 text."""
-    id = fields.Integer(required=True, metadata={"description": "rating id (published ratings are immutable)"})
-    grade = grade(required=True)
-    score = score(required=True)
-    scale = fields.String(required=True, validate=validate.OneOf(SCALES), metadata={"description": "grade bands used"})
-    scale_reasons = fields.List(fields.String(), required=True, metadata={"description": "why this scale, in sentences"})
-    categories = fields.Dict(keys=fields.String(), values=fields.Nested(CategoryScore), required=True,
-                             metadata={"description": "category id -> its id, name, score and grade, in methodology order"})
-    stages = fields.Dict(keys=fields.String(), values=fields.Nested(StageScore), required=True,
-                         metadata={"description": "supply-chain stage id -> its id, name and score, in methodology order"})
-    methodology = fields.Nested(MethodologyRef, required=True, metadata={"description": "the methodology it was scored with"})
+
+    class Meta:
+        exclude = ("stale",)
+
     published_at = fields.String(required=True, metadata={"description": "ISO 8601, UTC", "format": "date-time"})
-    inputs_hash = fields.String(required=True, metadata={
-        "description": "sha256 of the canonical inputs it was computed from (`GET /v1/ratings/{id}/inputs`)"})
-    cycle_year = fields.Integer(allow_none=True, required=True, metadata={
-        "description": "the research cycle (calendar year) the assessment belongs to", "example": 2026})
     evidence_cutoff = fields.String(allow_none=True, required=True, metadata={
         "description": "when the research was done (ISO 8601 date): no evidence published after it was considered",
         "format": "date"})
     stale_after = fields.String(allow_none=True, required=True, metadata={
         "description": "the first UTC day (ISO 8601 date) the rating counts as stale; null when the methodology sets none",
         "format": "date"})
-    explanation = fields.Nested(ExplanationOut, required=True, metadata={"description": "why this grade, in words"})
 
 
 class BundleRecord(ma.Schema):
