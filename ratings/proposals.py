@@ -182,8 +182,21 @@ def describe(session: Session, proposal: Proposal) -> dict[str, Any]:
 
     return {
         "id": proposal.id, "kind": proposal.kind, "status": proposal.status, "change": proposal.payload,
+        "summary": summary(proposal),
         "reason": proposal.reason,
         "proposed_by": email(proposal.proposed_by_id), "proposed_at": proposal.proposed_at,
         "decided_by": email(proposal.decided_by_id), "decided_at": proposal.decided_at,
         "decision_reason": proposal.decision_reason,
     }
+
+
+def summary(proposal: Proposal) -> str:
+    """The proposed change in words, for people deciding it."""
+    change = proposal.payload
+    if proposal.kind == "brand_owner":
+        return f"Move brand {change['brand']} from {change['from_company']} to {change['to_company']}"
+    if proposal.kind == "gs1_prefix":
+        return f"Register GS1 prefix {change['prefix']} for {change['company']} (its barcodes would show its grade)"
+    if proposal.kind == "withdrawal":
+        return f"Withdraw rating #{change['rating']} of {change['company']}"
+    return f"{proposal.kind} {proposal.subject}"  # pragma: no cover - kinds are ours

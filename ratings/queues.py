@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, func, not_, or_
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
-from ratings import catalog
+from ratings import catalog, proposals, rating_requests
 from ratings.errors import Forbidden, Invalid
 from ratings.assessments import author_ids
 from ratings.models import Assessment, AssessmentAuthor, Company, CompanyResponse, PublishedRating, User
@@ -162,14 +162,24 @@ def work_queues(session: Session, *, user: User) -> dict[str, Any]:
         add("my_drafts", "My drafts", _assessment_page(session, fresh, user, 1, QUEUE_SIZE))
         add("returned", "Returned to me with comments", assessments_where(status="returned", author="me"))
         add("my_submitted", "Submitted by me, awaiting review", assessments_where(status="submitted", author="me"))
+        add("rating_requests", "Rating requests, most asked for first",
+            rating_requests.ranked_requests(session, page=1, page_size=QUEUE_SIZE))
     elif user.role == "reviewer":
         add("awaiting_review", "Submitted, awaiting review (you are not an author)",
             assessments_where(status="submitted", author="others"))
         add("pending_replies", "Company replies awaiting a decision",
             list_replies(session, viewer=user, status="pending", page_size=QUEUE_SIZE))
-    elif user.role == "company":
+    if user.role in proposals.APPROVERS:
+        add("pending_changes", "Grade-moving changes awaiting a second person", pending_changes(session))
+    if user.role == "company":
         result["company"] = company_summary(session, user=user)
     return result
+
+
+def pending_changes(session: Session) -> dict[str, Any]:
+    """Pending proposals (brand moves, GS1 prefixes of graded companies, withdrawals), oldest first."""
+    waiting = proposals.list_proposals(session, status="pending")
+    return {"items": [proposals.describe(session, p) for p in waiting[:QUEUE_SIZE]], "total": len(waiting)}
 
 
 def company_summary(session: Session, *, user: User) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from api import database
 from api.console import bp
 from api.errors import STATUS_OF
 from api.console.auth import console_user, login_required
+from api.console.views import safe_next
 from ratings import admin, audit, proposals, users
 from ratings.db import transaction
 from ratings.errors import Conflict, Invalid, NotFound
@@ -96,7 +97,8 @@ def decide_proposal(proposal_id: int, decision: str):
         else:
             raise NotFound(f"No decision called {decision!r}.", code="not_found")
     flash(f"Proposal #{proposal_id}: {decision}d.", "info")
-    return redirect(url_for("console.withdrawals_page"))
+    back = request.form.get("next")  # the work queues post their decisions here too
+    return redirect(safe_next(back) if back else url_for("console.withdrawals_page"))
 
 
 @bp.route("/admin/audit")

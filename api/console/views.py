@@ -17,7 +17,7 @@ from ratings import queues, research
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    next_page = _safe_next(request.values.get("next"))
+    next_page = safe_next(request.values.get("next"))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(next_page)
     status = 200
@@ -66,7 +66,7 @@ def company_page(slug: str):
     return render_template("console/company.html", page=page)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a console address on this site (never another host: no open redirect)."""
     default = url_for("console.queues_page")
     if not target:

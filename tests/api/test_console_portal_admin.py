@@ -148,3 +148,37 @@ def test_a_withdrawal_takes_an_admin_and_a_second_person_and_the_audit_log_shows
     none_yet = admin.get("/console/admin/audit", query_string={"until": "2000-01-01"})
     assert "No event matches." in none_yet.text
     assert admin.get("/console/admin/audit", query_string={"since": "yesterday"}).status_code == 422
+
+
+def test_analysts_see_rating_requests_by_demand_on_their_queues(world, app, database_url):
+    from ratings import rating_requests
+
+    with Session(make_engine(database_url)) as session:
+        for client in ("a", "b", "c"):
+            rating_requests.request_rating(session, client=client, brand="fernhollow")
+        rating_requests.request_rating(session, client="a", gtin="4006381333931")
+        session.commit()
+    queue = logged_in(app, ANALYST).get("/console/").text.split('id="queue-rating_requests"')[1].split("</section>")[0]
+    assert "<strong>3</strong> requests" in queue and "<strong>1</strong> request" in queue
+    assert queue.index("<strong>3</strong>") < queue.index("<strong>1</strong> request")  # most asked for first
+    assert "4006381333931" in queue
+
+
+def test_reviewers_and_admins_decide_pending_grade_moving_changes_from_their_queues(world, app, database_url):
+    admin = logged_in(app, ADMIN)
+    page = admin.get("/console/admin/withdrawals").text
+    rating = re.search(r'<option value="(\d+)">Tidewren', page).group(1)
+    post(admin, "/console/admin/withdrawals", {"rating": rating, "reason": "Evidence was fabricated."},
+         page="/console/admin/withdrawals")
+    own = admin.get("/console/").text.split('id="queue-pending_changes"')[1].split("</section>")[0]
+    assert f"Withdraw rating #{rating} of tidewren-apparel-co" in own and "You proposed this" in own
+    reviewer = logged_in(app, REVIEWER)
+    queue = reviewer.get("/console/").text.split('id="queue-pending_changes"')[1].split("</section>")[0]
+    proposal = re.search(r'data-proposal="(\d+)"', queue).group(1)
+    assert "Evidence was fabricated." in queue and "Approve" in queue
+    decided = post(reviewer, f"/console/admin/proposals/{proposal}/approve", {"next": "/console/"})
+    assert decided.status_code == 302 and decided.headers["Location"] == "/console/"
+    assert "Nothing here." in reviewer.get("/console/").text.split('id="queue-pending_changes"')[1].split("</section>")[0]
+    elsewhere = post(admin, f"/console/admin/proposals/{proposal}/reject", {"next": "https://evil.example/", "reason": "x"})
+    assert elsewhere.status_code == 409  # decided already; and never a redirect to another site
+    assert "pending_changes" not in logged_in(app, ANALYST).get("/console/").text  # analysts do not decide
