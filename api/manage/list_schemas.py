@@ -6,12 +6,12 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.manage.schemas import SLUG, MethodologyRef, Strict
+from api.paging import Paging, page_of
 from ratings.queues import ASSESSMENT_STATUSES, AUTHOR_FILTERS, REPLY_STATUSES
 
 
-class PageQuery(Strict):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+class PageQuery(Strict, Paging):
+    pass
 
 
 class AssessmentQuery(PageQuery):
@@ -47,11 +47,7 @@ class AssessmentItem(ma.Schema):
     rating = fields.Integer(allow_none=True, metadata={"description": "id of the published rating, once published"})
 
 
-class AssessmentPage(ma.Schema):
-    items = fields.List(fields.Nested(AssessmentItem), required=True, metadata={"description": "this page of results"})
-    page = fields.Integer(required=True, metadata={"description": "page number, from 1"})
-    page_size = fields.Integer(required=True, metadata={"description": "items per page"})
-    total = fields.Integer(required=True, metadata={"description": "matches on all pages"})
+AssessmentPage = page_of(AssessmentItem, name="AssessmentPage", items="this page of results", total="matches on all pages")
 
 
 class ReplyItem(ma.Schema):
@@ -65,8 +61,4 @@ class ReplyItem(ma.Schema):
     company = fields.Nested(CompanyName, required=True, metadata={"description": "the company replying"})
 
 
-class ReplyPage(ma.Schema):
-    items = fields.List(fields.Nested(ReplyItem), required=True, metadata={"description": "this page of results"})
-    page = fields.Integer(required=True, metadata={"description": "page number, from 1"})
-    page_size = fields.Integer(required=True, metadata={"description": "items per page"})
-    total = fields.Integer(required=True, metadata={"description": "matches on all pages"})
+ReplyPage = page_of(ReplyItem, name="ReplyPage", items="this page of results", total="matches on all pages")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from api.paging import Paging, page_of
+
 
 class RatingRequestCreate(ma.Schema):
     gtin = fields.String(validate=validate.Length(min=1, max=40), metadata={"example": "5907303498518",
@@ -60,16 +62,10 @@ class RatingRequestOut(ma.Schema):
     barcodes = fields.List(fields.Nested(ScannedBarcode), required=True, metadata={"description": "the barcodes scanned, most often first"})
 
 
-class RatingRequestQuery(ma.Schema):
+class RatingRequestQuery(Paging):
     type = fields.String(load_default=None, validate=validate.OneOf(["gtin", "brand", "company"]),
                          metadata={"description": "only requests for this kind of target"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class RatingRequestPage(ma.Schema):
-    items = fields.List(fields.Nested(RatingRequestOut), required=True,
-                        metadata={"description": "most requested first, then most recently requested"})
-    page = fields.Integer(required=True, metadata={"description": "page number, from 1"})
-    page_size = fields.Integer(required=True, metadata={"description": "items per page"})
-    total = fields.Integer(required=True, metadata={"description": "requests on every page"})
+RatingRequestPage = page_of(RatingRequestOut, name="RatingRequestPage",
+                            items="most requested first, then most recently requested", total="requests on every page")

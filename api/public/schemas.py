@@ -11,6 +11,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from api.paging import Paging, page_of
 from api.public.explanation_schemas import ExplanationOut  # explained grades (issue 13)
 from api.public.rating_request_schemas import RatingRequestLink
 from ratings.datafiles import DEFAULT_METHODOLOGY, grade_letters
@@ -87,11 +88,6 @@ class CompanyRef(ma.Schema):
 
 
 class CategoryRef(ma.Schema):
-    slug = fields.String(required=True, metadata={"example": "knitwear"})
-    name = fields.String(required=True, metadata={"example": "Knitwear"})
-
-
-class CategoryRef(ma.Schema):
     slug = fields.String(required=True, metadata={"description": "product category slug (data/categories.json)",
                                                   "example": "knitwear"})
     name = fields.String(required=True, metadata={"description": "product category name", "example": "Knitwear"})
@@ -152,21 +148,16 @@ class BarcodeOut(ma.Schema):
         "description": "how to ask for a rating (`POST /v1/rating-requests`) when there is none; null when rated"})
 
 
-class BrandQuery(ma.Schema):
+class BrandQuery(Paging):
     q = fields.String(load_default=None, validate=validate.Length(max=200),
                       metadata={"description": "name or alias; accents, case and small typos do not matter"})
     industry = fields.String(load_default=None, validate=validate.Length(max=120), metadata={"description": "industry slug"})
     grade_min = fields.String(load_default=None, validate=validate.Length(max=3),
                               metadata={"description": f"keep this grade and better ({GRADES})", "example": "B"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class BrandPage(ma.Schema):
-    items = fields.List(fields.Nested(BrandSummary), required=True, metadata={"description": "this page's brands, best match first"})
-    page = fields.Integer(required=True, metadata={"description": "page number, from 1"})
-    page_size = fields.Integer(required=True, metadata={"description": "items per page"})
-    total = fields.Integer(required=True, metadata={"description": "matching brands on every page"})
+BrandPage = page_of(BrandSummary, name="BrandPage", items="this page's brands, best match first",
+                    total="matching brands on every page")
 
 
 class EvidenceOut(ma.Schema):
