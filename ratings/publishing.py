@@ -69,7 +69,7 @@ def publish(session: Session, assessment_id: int, *, reviewer: User | None,
 def withdraw(session: Session, rating_id: int, *, reason: str, actor: User | None) -> RatingWithdrawal:
     """Take a rating out of public lookups; it stays in the history with the reason. This applies a withdrawal
     at once: people propose one (`ratings.proposals.propose_withdrawal`) and a second person approves it."""
-    rating = get_rating(session, rating_id)
+    get_rating(session, rating_id)  # an unknown rating is a 404
     rules.require(rules.text(reason), field="reason", code="invalid_reason", label="The reason")
     refuse_if_withdrawn(session, rating_id)
     withdrawal = RatingWithdrawal(rating_id=rating_id, reason=reason.strip(), withdrawn_by_id=actor.id if actor else None)
