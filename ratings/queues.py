@@ -17,6 +17,7 @@ from ratings import catalog, proposals, rating_requests
 from ratings.errors import Forbidden, Invalid
 from ratings.assessments import author_ids
 from ratings.models import Assessment, AssessmentAuthor, Company, CompanyResponse, PublishedRating, User
+from ratings.portal import reply_dict
 from ratings.publishing import current_rating
 
 ASSESSMENT_STATUSES = ("draft", "returned", "submitted", "published")  # returned: a draft sent back with comments
@@ -132,9 +133,7 @@ def list_replies(session: Session, *, viewer: User, status: str | None = None, p
                         .offset((page - 1) * page_size).limit(page_size)).all()
     companies = _by_id(session, Company, {r.company_id for r in rows})
     items = [
-        {"id": r.id, "rating": r.rating_id, "text": r.text, "status": r.status, "created_at": r.created_at,
-         "indicators": list(r.indicators or []), "evidence": list(r.evidence or []),
-         "company": {"slug": companies[r.company_id].slug, "name": companies[r.company_id].name}}
+        {**reply_dict(r), "company": {"slug": companies[r.company_id].slug, "name": companies[r.company_id].name}}
         for r in rows
     ]
     return {"items": items, "page": page, "page_size": page_size, "total": total}

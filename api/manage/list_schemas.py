@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from api.manage.schemas import SLUG, MethodologyRef, Strict
+from api.manage.schemas import SLUG, MethodologyRef, ReplyRecordOut, Strict
 from api.paging import Paging, page_of
 from ratings.queues import ASSESSMENT_STATUSES, AUTHOR_FILTERS, REPLY_STATUSES
 
@@ -50,14 +50,7 @@ class AssessmentItem(ma.Schema):
 AssessmentPage = page_of(AssessmentItem, name="AssessmentPage", items="this page of results", total="matches on all pages")
 
 
-class ReplyItem(ma.Schema):
-    id = fields.Integer(required=True, metadata={"description": "reply id"})
-    rating = fields.Integer(required=True, metadata={"description": "the rating replied to"})
-    text = fields.String(required=True, metadata={"description": "the company's reply"})
-    status = fields.String(required=True, metadata={"description": "`pending`, `accepted` or `rejected`"})
-    created_at = fields.DateTime(required=True, metadata={"description": "when the company replied"})
-    indicators = fields.List(fields.String(), required=True, metadata={"description": "indicator ids the reply is about"})
-    evidence = fields.List(fields.String(), required=True, metadata={"description": "links to the reply's evidence"})
+class ReplyItem(ReplyRecordOut):
     company = fields.Nested(CompanyName, required=True, metadata={"description": "the company replying"})
 
 
