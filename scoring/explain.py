@@ -13,7 +13,6 @@ such a view from `result_to_dict`'s JSON, so ratings stored long ago can be expl
 
 from __future__ import annotations
 
-import json
 import string
 from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from types import MappingProxyType
 from typing import Any, Mapping, Protocol, Sequence
 
 from scoring.engine import CategoryResult, IndicatorResult, StageResult
+from scoring.documents import read_json
 from scoring.methodology import NOT_APPLICABLE, Methodology
 from scoring.risk import RiskPair
 from scoring.roadmap import Roadmap, RoadmapItem
@@ -80,12 +80,7 @@ class Templates:
 
 
 def load_templates(path: str | Path) -> Templates:
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise TemplatesError(f"{path}: file: not valid JSON ({error})") from None
-    return parse_templates(data, source=str(path))
+    return parse_templates(read_json(path, TemplatesError), source=str(path))
 
 
 def parse_templates(data: Any, source: str = "<memory>") -> Templates:

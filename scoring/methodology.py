@@ -21,6 +21,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from scoring.documents import read_json
+
 SCALES = ("standard", "high_risk")
 ANSWER_TYPES = ("choice", "percent")
 NOT_APPLICABLE = "na"  # the answer value that takes an indicator out of every denominator
@@ -173,12 +175,7 @@ def load_methodologies(directory: str | Path) -> dict[str, Methodology]:
 
 
 def load_methodology(path: str | Path) -> Methodology:
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise MethodologyError(f"{path}: file: not valid JSON ({error})") from None
-    return parse_methodology(data, source=str(path))
+    return parse_methodology(read_json(path, MethodologyError), source=str(path))
 
 
 def parse_methodology(data: dict, source: str = "<memory>") -> Methodology:
