@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from ratings import users
 from ratings.db import make_engine, transaction
-from tests.console_data import ANALYST, COMPANY, REVIEWER
+from tests.console_data import ADMIN, ANALYST, COMPANY, REVIEWER
 from tests.e2e.console_fixtures import chromium, console_server, log_in, new_page, screenshot, serious_violations  # noqa: F401
 
 
@@ -45,9 +45,12 @@ def test_focus_is_visible_on_the_login_form(console_server, new_page):
 def test_each_role_sees_its_own_queues_and_they_pass_axe(console_server, new_page):
     base, world = console_server
     for email, name, expected in (
-        (ANALYST, "queues-analyst", ["My drafts", "Returned to me with comments", "Submitted by me, awaiting review"]),
-        (REVIEWER, "queues-reviewer", ["Submitted, awaiting review (you are not an author)", "Company replies awaiting a decision"]),
+        (ANALYST, "queues-analyst", ["My drafts", "Returned to me with comments", "Submitted by me, awaiting review",
+                                     "Rating requests, most asked for first"]),
+        (REVIEWER, "queues-reviewer", ["Submitted, awaiting review (you are not an author)", "Company replies awaiting a decision",
+                                       "Grade-moving changes awaiting a second person"]),
         (COMPANY, "queues-company", ["Tidewren Apparel Co."]),
+        (ADMIN, "queues-admin", ["Grade-moving changes awaiting a second person", "Administration"]),
     ):
         page = new_page()
         log_in(page, base, email)
