@@ -109,11 +109,29 @@ def alternatives(session: Session, *, industry_id: int | None, than: PublishedRa
         return []
     industry = session.get(Industry, industry_id)
     held = _industry_candidates(session, industry_id)
-    wanted = _wanted_categories(session, brand, category)
+    wanted = wanted_categories(category, brand_made(session, brand))
     bar = grade_rank(than) if than is not None else None
     excluded = held.groups.get(exclude_company, exclude_company) if exclude_company is not None else None
+    ranked = choose(held.by_rank, wanted, bar, excluded)
+    if not ranked:
+        return []
+    ids = [c.brand_id for _, c, _ in ranked]
+    brands = {b.id: b for b in session.exec(select(Brand).where(Brand.id.in_(ids)))}
+    companies = {c.id: c for c in session.exec(select(Company).where(Company.id.in_([c.company_id for _, c, _ in ranked])))}
+    found = []
+    for _near, candidate, shared in ranked:
+        found_category = categories.get(industry.slug, shared)
+        found.append(Alternative(brands[candidate.brand_id], companies[candidate.company_id], candidate.rating,
+                                 found_category, reason(candidate.rating.grade, than.grade if than is not None else None,
+                                                        industry.slug, found_category)))
+    return found
+
+
+def choose(by_rank, wanted: list[str], bar: int | None, excluded: int | None) -> list[tuple]:
+    """The chosen alternatives, best first, as (closeness, candidate, shared category): the ranking rule of
+    `alternatives`, over candidates grouped by grade rank (best first), for the general path and the read model."""
     chosen: dict[int, tuple] = {}  # group -> (closeness, candidate, shared)
-    for rank, bucket in held.by_rank:
+    for rank, bucket in by_rank:
         if bar is not None and rank >= bar:
             break  # best first: none of the rest is better either
         if len(chosen) >= ALTERNATIVES:
@@ -127,29 +145,26 @@ def alternatives(session: Session, *, industry_id: int | None, than: PublishedRa
         for closeness, _score, _name, _id, candidate, shared in sorted(picks, key=lambda p: p[:4]):
             if candidate.group not in chosen:
                 chosen[candidate.group] = (closeness, candidate, shared)
-    ranked = sorted(chosen.values(), key=lambda c: (c[1].rank, c[0], -c[1].score, c[1].name, c[1].brand_id))[:ALTERNATIVES]
-    if not ranked:
+    return sorted(chosen.values(), key=lambda c: (c[1].rank, c[0], -c[1].score, c[1].name, c[1].brand_id))[:ALTERNATIVES]
+
+
+def brand_made(session: Session, brand: Brand | None) -> list[str]:
+    """What a brand makes: its main category, then the other categories of its products (sorted)."""
+    if brand is None:
         return []
-    ids = [c.brand_id for _, c, _ in ranked]
-    brands = {b.id: b for b in session.exec(select(Brand).where(Brand.id.in_(ids)))}
-    companies = {c.id: c for c in session.exec(select(Company).where(Company.id.in_([c.company_id for _, c, _ in ranked])))}
-    found = []
-    for _near, candidate, shared in ranked:
-        found_category = categories.get(industry.slug, shared)
-        found.append(Alternative(brands[candidate.brand_id], companies[candidate.company_id], candidate.rating,
-                                 found_category, _reason(candidate.rating, than, industry, found_category)))
-    return found
+    return made_of(brand.category, session.exec(select(Product.category).where(
+        Product.brand_id == brand.id, Product.category.is_not(None)).distinct().order_by(Product.category)))
 
 
-def _wanted_categories(session: Session, brand: Brand | None, category: str | None) -> list[str]:
+def made_of(main: str | None, product_categories) -> list[str]:
+    """`product_categories` in the database's order (ORDER BY category: its collation, not Python's, decides
+    which shared category an alternative names)."""
+    return list(dict.fromkeys([*([main] if main else []), *product_categories]))
+
+
+def wanted_categories(category: str | None, made: list[str]) -> list[str]:
     """The scanned item's category first, then the brand's main one, then the other categories it makes."""
-    wanted = [category] if category else []
-    if brand is not None:
-        if brand.category:
-            wanted.append(brand.category)
-        wanted.extend(session.exec(select(Product.category).where(Product.brand_id == brand.id, Product.category.is_not(None))
-                                   .distinct().order_by(Product.category)))
-    return list(dict.fromkeys(wanted))
+    return list(dict.fromkeys([category, *made] if category else made))
 
 
 def _closeness(wanted: list[str], offered: frozenset) -> tuple[int, str | None]:
@@ -160,9 +175,10 @@ def _closeness(wanted: list[str], offered: frozenset) -> tuple[int, str | None]:
     return 2, None
 
 
-def _reason(rating, than: PublishedRating | None, industry: Industry, category: Category | None) -> str:
-    where = industry.slug + (f", {category.name.lower()}" if category else "")
-    return f"{rating.grade} vs {than.grade if than is not None else 'not rated'} in {where}"
+def reason(grade: str, than_grade: str | None, industry_slug: str, category: Category | None) -> str:
+    """Why an alternative is offered: "A- vs C in apparel, knitwear"."""
+    where = industry_slug + (f", {category.name.lower()}" if category else "")
+    return f"{grade} vs {than_grade if than_grade is not None else 'not rated'} in {where}"
 
 
 @dataclass(frozen=True)
@@ -179,8 +195,7 @@ _RANKED: dict[int, tuple[tuple, _IndustryCandidates]] = {}
 def _industry_candidates(session: Session, industry_id: int) -> _IndustryCandidates:
     """Every brand of the industry whose company has a current rating. Recomputing this for every lookup was
     most of a lookup's time."""
-    # The newest change's id and time: an id alone could repeat in another database with the same industry ids.
-    version = tuple(session.exec(select(CatalogChange.id, CatalogChange.at).order_by(CatalogChange.id.desc()).limit(1)).first() or ())
+    version = catalog_version_key(session)
     held = _RANKED.get(industry_id)
     if held is not None and held[0] == version:
         return held[1]
@@ -194,7 +209,7 @@ def _industry_candidates(session: Session, industry_id: int) -> _IndustryCandida
                 Product.brand_id.in_(rated_brands), Product.category.is_not(None)).distinct()):
             made[brand_id].add(category)
     parents = dict(session.exec(select(Company.id, Company.parent_id)).all())
-    groups = {company_id: _top(company_id, parents) for company_id in parents}
+    groups = {company_id: top_parent(company_id, parents) for company_id in parents}
     buckets: dict[int, list[_Candidate]] = {}
     for b in brands:
         rating = current[b.company_id]
@@ -206,7 +221,13 @@ def _industry_candidates(session: Session, industry_id: int) -> _IndustryCandida
     return held_now
 
 
-def _top(company_id: int, parents: dict[int, int | None]) -> int:
+def catalog_version_key(session: Session) -> tuple:
+    """What per-process models built from the catalog are held under: the newest change's id and time (an id
+    alone could repeat in another database, e.g. one test's after another's). One indexed read."""
+    return tuple(session.exec(select(CatalogChange.id, CatalogChange.at).order_by(CatalogChange.id.desc()).limit(1)).first() or ())
+
+
+def top_parent(company_id: int, parents: dict[int, int | None]) -> int:
     seen = {company_id}
     while parents.get(company_id) is not None and parents[company_id] not in seen:  # a cycle would be a data bug
         company_id = parents[company_id]

@@ -1,0 +1,210 @@
+"""The barcode lookup's read model: a known product's answer from one indexed query plus pieces composed per request.
+
+Why this shape:
+- **One row per brand** (`LookupBrand`), not per GTIN: a lookup answer about a product is its brand's answer plus
+  the product's own columns (name, source, category), so the query is `product JOIN lookupbrand` on the GTIN's
+  unique index. Per GTIN would mean rewriting a brand's hundreds of products whenever its company is rated.
+- **Pieces already shaped by the public helpers** (ratings/public.py: `brand_summary`, `company_ref`, the rating
+  summary of `offline_summary`): the read model holds their output, so the answer cannot drift from the general
+  path. Only what depends on the day (`stale`) and on the product (its category, the alternatives' closeness) is
+  composed per request.
+- **Kept current in the writing transaction**: every flush notes which brands and companies it touched (the
+  same writes the catalog change log records, ratings/changes.py), bulk writers note theirs (`touch`), and just
+  before the commit their rows are rebuilt from the tables as the transaction sees them. Rebuilding is always
+  right (it is derived data), so noting too much is harmless; a rollback forgets the notes.
+- **Alternatives are not stored per brand**: a publication that moves a company in its industry's ranking would
+  rewrite every brand of the industry. Each process instead holds, per industry and catalog version, the
+  industry's rated brands grouped by grade (one indexed query of this table), and the general path's ranking rule
+  (`ratings.lookup.choose`) picks a scanned brand's alternatives from it per request.
+
+What it does not answer (the general path does): GS1-prefix matches, upstream lookups, unknown codes, and products
+of fuzzy upstream matches (shown without a grade).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from sqlalchemy import delete, event, insert, inspect, select
+from sqlmodel import Session
+
+from ratings import categories
+from ratings import lookup as general  # as a module: ratings.db imports this one while ratings.lookup may be loading
+from ratings.models import Brand, Company, Industry, LookupBrand, Product, PublishedRating, RatingWithdrawal
+from ratings.publishing import current_grades, grade_rank
+
+_TOUCHED = "lookup_model.touched"  # session.info key: {"brands": set, "companies": set, "industries": set}
+CHUNK = 500  # brands rebuilt per round of queries
+_ROW = LookupBrand.__table__.c
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+def product_row(session: Session, gtin: str):
+    """The product's own columns and its brand's read-model row, in one query; None for an unknown GTIN."""
+    query = (select(Product.gtin, Product.name.label("product_name"), Product.source,
+                    Product.category.label("product_category"), *_ROW)
+             .join(LookupBrand, LookupBrand.brand_id == Product.brand_id).where(Product.gtin == gtin))
+    return session.execute(query).first()
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    """A rated brand of an industry, as `ratings.lookup.choose` ranks candidates, with its public summary."""
+
+    rank: int
+    score: float
+    name: str
+    brand_id: int
+    group: int
+    grade: str
+    categories: frozenset
+    summary: dict
+
+
+# Per process: industry id -> (catalog version key, its rated brands grouped by rank, best first).
+_INDUSTRIES: dict[int, tuple[tuple, list]] = {}
+
+
+def alternatives(session: Session, row, *, category: str | None) -> list[tuple[dict, str, Any]]:
+    """The scanned brand's alternatives as (brand summary, reason, shared category): what the general path's
+    `ratings.lookup.alternatives` chooses, from the industry's ranked list instead of the tables."""
+    if row.industry_id is None:
+        return []
+    industry = row.summary["industry"]
+    chosen = general.choose(_ranked(session, row.industry_id), general.wanted_categories(category, row.made), row.rank, row.group_id)
+    found = []
+    for _closeness, candidate, shared in chosen:
+        shared_category = categories.get(industry, shared)
+        found.append((candidate.summary, general.reason(candidate.grade, row.grade, industry, shared_category), shared_category))
+    return found
+
+
+def _ranked(session: Session, industry_id: int) -> list:
+    version = general.catalog_version_key(session)
+    held = _INDUSTRIES.get(industry_id)
+    if held is not None and held[0] == version:
+        return held[1]
+    buckets: dict[int, list[_Ranked]] = {}
+    query = select(_ROW.rank, _ROW.score, _ROW.name, _ROW.brand_id, _ROW.group_id, _ROW.grade, _ROW.made, _ROW.summary) \
+        .where(_ROW.industry_id == industry_id, _ROW.rank.is_not(None))
+    for r in session.execute(query):
+        buckets.setdefault(r.rank, []).append(
+            _Ranked(r.rank, r.score, r.name, r.brand_id, r.group_id, r.grade, frozenset(r.made), r.summary))
+    ranked = sorted(buckets.items())
+    _INDUSTRIES[industry_id] = (version, ranked)
+    return ranked
+
+
+# --- keeping it current --------------------------------------------------------------------------------------
+
+def touch(session: Session, *, brands: Iterable[int] = (), companies: Iterable[int] = ()) -> None:
+    """Note brands and companies whose rows must be rebuilt before this transaction commits: for writers that
+    bypass the ORM's unit of work (the importer's multi-row statements)."""
+    touched = _touched(session)
+    touched["brands"].update(brands)
+    touched["companies"].update(companies)
+
+
+def _touched(session: Session) -> dict[str, set]:
+    return session.info.setdefault(_TOUCHED, {"brands": set(), "companies": set(), "industries": set()})
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed(session, _flush_context) -> None:
+    """What this flush changed that a row shows (after the flush: new objects have their ids)."""
+    touched = _touched(session)
+    with session.no_autoflush:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            if isinstance(obj, Brand):
+                touched["brands"].add(obj.id)
+            elif isinstance(obj, Company):  # its name, country or parent: its brands and those of its subsidiaries
+                touched["companies"].add(obj.id)
+            elif isinstance(obj, Product):  # what the brand makes; a moved product changes its old brand too
+                touched["brands"].update(b for b in (obj.brand_id, *inspect(obj).attrs.brand_id.history.deleted) if b)
+            elif isinstance(obj, PublishedRating):
+                touched["companies"].add(obj.company_id)
+            elif isinstance(obj, RatingWithdrawal):
+                touched["companies"].add(session.get(PublishedRating, obj.rating_id).company_id)
+            elif isinstance(obj, Industry) and obj not in session.new:  # a renamed industry's slug is in every summary
+                touched["industries"].add(obj.id)
+
+
+@event.listens_for(Session, "before_commit")
+def _rebuild_touched(session) -> None:
+    if not any(session.info.get(_TOUCHED, {}).values()):
+        return
+    session.flush()  # the last changes, noted by _note_flushed
+    touched = session.info.pop(_TOUCHED)
+    refresh(session, brands=touched["brands"], companies=touched["companies"], industries=touched["industries"])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_touched(session) -> None:
+    session.info.pop(_TOUCHED, None)
+
+
+def refresh(session: Session, *, brands: Iterable[int] = (), companies: Iterable[int] = (),
+            industries: Iterable[int] = ()) -> int:
+    """Rebuild the rows of these brands, of every brand of these companies and their subsidiaries (a group is
+    named by its top parent), and of every brand of these industries. Returns how many brands were rebuilt."""
+    parents = dict(session.execute(select(Company.id, Company.parent_id)).all())
+    company_ids = _with_subsidiaries(set(companies), parents)
+    brand_ids = set(brands)
+    if company_ids:
+        brand_ids.update(session.execute(select(Brand.id).where(Brand.company_id.in_(list(company_ids)))).scalars())
+    if industries:
+        brand_ids.update(session.execute(select(Brand.id).where(Brand.industry_id.in_(list(industries)))).scalars())
+    ordered = sorted(brand_ids)
+    for start in range(0, len(ordered), CHUNK):
+        _rebuild(session, ordered[start:start + CHUNK], parents)
+    return len(ordered)
+
+
+def rebuild_all(session: Session) -> int:
+    """Every brand's row from the tables (the migration that adds the table, or a repair)."""
+    session.execute(delete(LookupBrand))
+    return refresh(session, brands=session.execute(select(Brand.id)).scalars().all())
+
+
+def _with_subsidiaries(company_ids: set[int], parents: dict[int, int | None]) -> set[int]:
+    found, frontier = set(company_ids), set(company_ids)
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier and child not in found}
+        found |= frontier
+    return found
+
+
+def _rebuild(session: Session, brand_ids: list[int], parents: dict[int, int | None]) -> None:
+    from ratings.public import brand_summary, company_ref, offline_ratings  # public composes answers from this model
+
+    brands = session.execute(select(Brand).where(Brand.id.in_(brand_ids))).scalars().all()
+    company_ids = list({b.company_id for b in brands})
+    companies = {c.id: c for c in session.execute(select(Company).where(Company.id.in_(company_ids))).scalars()}
+    slugs = dict(session.execute(select(Industry.id, Industry.slug)).all())
+    grades = current_grades(session, company_ids)
+    ratings = offline_ratings(session, company_ids) if grades else {}
+    made: dict[int, list[str]] = {}
+    for brand_id, category in session.execute(
+            select(Product.brand_id, Product.category).where(Product.brand_id.in_(brand_ids), Product.category.is_not(None))
+            .distinct().order_by(Product.brand_id, Product.category)):
+        made.setdefault(brand_id, []).append(category)
+    rows = []
+    for brand in brands:
+        grade = grades.get(brand.company_id)
+        rows.append({
+            "brand_id": brand.id, "company_id": brand.company_id, "industry_id": brand.industry_id,
+            "group_id": general.top_parent(brand.company_id, parents),
+            "rank": grade_rank(grade) if grade else None,
+            "grade": grade.grade if grade else None,
+            "score": grade.score if grade else None,
+            "name": brand.name,
+            "made": general.made_of(brand.category, made.get(brand.id, [])),
+            "summary": brand_summary(brand, companies[brand.company_id], grade, slugs.get(brand.industry_id)),
+            "company": company_ref(companies[brand.company_id]),
+            "rating": ratings.get(brand.company_id),
+        })
+    session.execute(delete(LookupBrand).where(LookupBrand.brand_id.in_(brand_ids)))  # and those of brands now gone
+    if rows:
+        session.execute(insert(LookupBrand), rows)
