@@ -23,15 +23,15 @@ of fuzzy upstream matches (shown without a grade).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
 from typing import Any, Iterable
 
-from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy import Text, bindparam, cast, delete, event, insert, inspect, select
 from sqlmodel import Session
 
 from ratings import categories
 from ratings import lookup as general  # as a module: ratings.db imports this one while ratings.lookup may be loading
-from ratings.models import Brand, Company, Industry, LookupBrand, Product, PublishedRating, RatingWithdrawal
+from ratings.models import Brand, CatalogChange, Company, Industry, LookupBrand, Product, PublishedRating, RatingWithdrawal
 from ratings.publishing import current_grades, grade_rank
 
 _TOUCHED = "lookup_model.touched"  # session.info key: {"brands": set, "companies": set, "industries": set}
@@ -41,30 +41,44 @@ _ROW = LookupBrand.__table__.c
 
 # --- reading -------------------------------------------------------------------------------------------------
 
+def _product_query():
+    newest = select(CatalogChange.id, CatalogChange.at).order_by(CatalogChange.id.desc()).limit(1).subquery()
+    return (select(Product.gtin, Product.name.label("product_name"), Product.source,
+                   Product.category.label("product_category"), *_ROW,
+                   select(newest.c.id).scalar_subquery().label("version_id"),
+                   select(newest.c.at).scalar_subquery().label("version_at"))
+            .join(LookupBrand, LookupBrand.brand_id == Product.brand_id).where(Product.gtin == bindparam("gtin")))
+
+
+_PRODUCT = _product_query()  # built once: SQLAlchemy's compiled cache then skips compiling it per lookup
+
+
 def product_row(session: Session, gtin: str):
-    """The product's own columns and its brand's read-model row, in one query; None for an unknown GTIN."""
-    query = (select(Product.gtin, Product.name.label("product_name"), Product.source,
-                    Product.category.label("product_category"), *_ROW)
-             .join(LookupBrand, LookupBrand.brand_id == Product.brand_id).where(Product.gtin == gtin))
-    return session.execute(query).first()
+    """The product's own columns, its brand's read-model row and the catalog version (what the industry's ranked
+    list is held under: `ratings.lookup.catalog_version_key`), in one query; None for an unknown GTIN.
+    Core, not ORM: nothing here becomes an object of the session."""
+    return session.connection().execute(_PRODUCT, {"gtin": gtin}).first()
 
 
-@dataclass(frozen=True)
 class _Ranked:
-    """A rated brand of an industry, as `ratings.lookup.choose` ranks candidates, with its public summary."""
+    """A rated brand of an industry, as `ratings.lookup.choose` ranks candidates, with its public summary (kept as
+    text until chosen: an industry holds thousands of brands, a lookup shows three)."""
 
-    rank: int
-    score: float
-    name: str
-    brand_id: int
-    group: int
-    grade: str
-    categories: frozenset
-    summary: dict
+    __slots__ = ("rank", "score", "name", "brand_id", "group", "grade", "categories", "_summary")
+
+    def __init__(self, rank, score, name, brand_id, group, grade, categories, summary_text):
+        self.rank, self.score, self.name, self.brand_id, self.group = rank, score, name, brand_id, group
+        self.grade, self.categories, self._summary = grade, categories, summary_text
+
+    @property
+    def summary(self) -> dict:
+        if isinstance(self._summary, str):
+            self._summary = json.loads(self._summary)  # two threads may both decode it: either result is right
+        return self._summary
 
 
 # Per process: industry id -> (catalog version key, its rated brands grouped by rank, best first).
-_INDUSTRIES: dict[int, tuple[tuple, list]] = {}
+_INDUSTRIES: dict[int, tuple[tuple, Any]] = {}
 
 
 def alternatives(session: Session, row, *, category: str | None) -> list[tuple[dict, str, Any]]:
@@ -73,7 +87,8 @@ def alternatives(session: Session, row, *, category: str | None) -> list[tuple[d
     if row.industry_id is None:
         return []
     industry = row.summary["industry"]
-    chosen = general.choose(_ranked(session, row.industry_id), general.wanted_categories(category, row.made), row.rank, row.group_id)
+    version = (row.version_id, row.version_at) if row.version_id is not None else ()  # as catalog_version_key has it
+    chosen = general.choose(_ranked(session, row.industry_id, version), general.wanted_categories(category, row.made), row.rank, row.group_id)
     found = []
     for _closeness, candidate, shared in chosen:
         shared_category = categories.get(industry, shared)
@@ -81,18 +96,15 @@ def alternatives(session: Session, row, *, category: str | None) -> list[tuple[d
     return found
 
 
-def _ranked(session: Session, industry_id: int) -> list:
-    version = general.catalog_version_key(session)
+def _ranked(session: Session, industry_id: int, version: tuple):
     held = _INDUSTRIES.get(industry_id)
     if held is not None and held[0] == version:
         return held[1]
-    buckets: dict[int, list[_Ranked]] = {}
-    query = select(_ROW.rank, _ROW.score, _ROW.name, _ROW.brand_id, _ROW.group_id, _ROW.grade, _ROW.made, _ROW.summary) \
+    query = select(_ROW.rank, _ROW.score, _ROW.name, _ROW.brand_id, _ROW.group_id, _ROW.grade, _ROW.made,
+                   cast(_ROW.summary, Text).label("summary")) \
         .where(_ROW.industry_id == industry_id, _ROW.rank.is_not(None))
-    for r in session.execute(query):
-        buckets.setdefault(r.rank, []).append(
-            _Ranked(r.rank, r.score, r.name, r.brand_id, r.group_id, r.grade, frozenset(r.made), r.summary))
-    ranked = sorted(buckets.items())
+    ranked = general.Ranking(_Ranked(r.rank, r.score, r.name, r.brand_id, r.group_id, r.grade, frozenset(r.made), r.summary)
+                             for r in session.connection().execute(query))
     _INDUSTRIES[industry_id] = (version, ranked)
     return ranked
 
