@@ -17,19 +17,27 @@ Why this shape:
   industry's rated brands grouped by grade (one indexed query of this table), and the general path's ranking rule
   (`ratings.lookup.choose`) picks a scanned brand's alternatives from it per request.
 
+- **Shaped by data files too**: category and stage names, explanations and `stale_after` come from data/
+  (methodologies, explanation templates, categories.json). Each row carries a digest of those files (`shaped_by`);
+  a process whose files differ (a deploy that changed them) answers from the general path until the rows are
+  rebuilt (`ratings db rebuild-lookups`), so the answer never depends on which path served it.
+
 What it does not answer (the general path does): GS1-prefix matches, upstream lookups, unknown codes, and products
 of fuzzy upstream matches (shown without a grade).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import lru_cache
 from typing import Any, Iterable
 
 from sqlalchemy import Text, bindparam, cast, delete, event, insert, inspect, select
 from sqlmodel import Session
 
 from ratings import categories
+from ratings.datafiles import DATA_DIR
 from ratings import lookup as general  # as a module: ratings.db imports this one while ratings.lookup may be loading
 from ratings.models import Brand, CatalogChange, Company, Industry, LookupBrand, Product, PublishedRating, RatingWithdrawal
 from ratings.publishing import current_grades, grade_rank
@@ -40,6 +48,16 @@ _ROW = LookupBrand.__table__.c
 
 
 # --- reading -------------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def shaped_by() -> str:
+    """A digest of the data files the stored pieces are shaped from, as this process loaded them."""
+    digest = hashlib.blake2b(digest_size=16)
+    paths = [*DATA_DIR.glob("methodologies/**/*.json"), *DATA_DIR.glob("explanations/*.json"), DATA_DIR / "categories.json"]
+    for path in sorted(paths):
+        digest.update(path.relative_to(DATA_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
 
 def _product_query():
     newest = select(CatalogChange.id, CatalogChange.at).order_by(CatalogChange.id.desc()).limit(1).subquery()
@@ -55,9 +73,10 @@ _PRODUCT = _product_query()  # built once: SQLAlchemy's compiled cache then skip
 
 def product_row(session: Session, gtin: str):
     """The product's own columns, its brand's read-model row and the catalog version (what the industry's ranked
-    list is held under: `ratings.lookup.catalog_version_key`), in one query; None for an unknown GTIN.
-    Core, not ORM: nothing here becomes an object of the session."""
-    return session.connection().execute(_PRODUCT, {"gtin": gtin}).first()
+    list is held under: `ratings.lookup.catalog_version_key`), in one query; None for an unknown GTIN or a row
+    shaped by other data files. Core, not ORM: nothing here becomes an object of the session."""
+    row = session.connection().execute(_PRODUCT, {"gtin": gtin}).first()
+    return row if row is not None and row.shaped_by == shaped_by() else None
 
 
 class _Ranked:
@@ -81,14 +100,18 @@ class _Ranked:
 _INDUSTRIES: dict[int, tuple[tuple, Any]] = {}
 
 
-def alternatives(session: Session, row, *, category: str | None) -> list[tuple[dict, str, Any]]:
+def alternatives(session: Session, row, *, category: str | None) -> list[tuple[dict, str, Any]] | None:
     """The scanned brand's alternatives as (brand summary, reason, shared category): what the general path's
-    `ratings.lookup.alternatives` chooses, from the industry's ranked list instead of the tables."""
+    `ratings.lookup.alternatives` chooses, from the industry's ranked list instead of the tables. None when some
+    row of the industry was shaped by other data files (the general path must answer)."""
     if row.industry_id is None:
         return []
     industry = row.summary["industry"]
     version = (row.version_id, row.version_at) if row.version_id is not None else ()  # as catalog_version_key has it
-    chosen = general.choose(_ranked(session, row.industry_id, version), general.wanted_categories(category, row.made), row.rank, row.group_id)
+    ranking = _ranked(session, row.industry_id, version)
+    if ranking is None:
+        return None
+    chosen = general.choose(ranking, general.wanted_categories(category, row.made), row.rank, row.group_id)
     found = []
     for _closeness, candidate, shared in chosen:
         shared_category = categories.get(industry, shared)
@@ -101,10 +124,11 @@ def _ranked(session: Session, industry_id: int, version: tuple):
     if held is not None and held[0] == version:
         return held[1]
     query = select(_ROW.rank, _ROW.score, _ROW.name, _ROW.brand_id, _ROW.group_id, _ROW.grade, _ROW.made,
-                   cast(_ROW.summary, Text).label("summary")) \
+                   cast(_ROW.summary, Text).label("summary"), _ROW.shaped_by) \
         .where(_ROW.industry_id == industry_id, _ROW.rank.is_not(None))
-    ranked = general.Ranking(_Ranked(r.rank, r.score, r.name, r.brand_id, r.group_id, r.grade, frozenset(r.made), r.summary)
-                             for r in session.connection().execute(query))
+    found = session.connection().execute(query).all()
+    ranked = None if any(r.shaped_by != shaped_by() for r in found) else general.Ranking(
+        _Ranked(r.rank, r.score, r.name, r.brand_id, r.group_id, r.grade, frozenset(r.made), r.summary) for r in found)
     _INDUSTRIES[industry_id] = (version, ranked)
     return ranked
 
@@ -216,6 +240,7 @@ def _rebuild(session: Session, brand_ids: list[int], parents: dict[int, int | No
             "summary": brand_summary(brand, companies[brand.company_id], grade, slugs.get(brand.industry_id)),
             "company": company_ref(companies[brand.company_id]),
             "rating": ratings.get(brand.company_id),
+            "shaped_by": shaped_by(),
         })
     session.execute(delete(LookupBrand).where(LookupBrand.brand_id.in_(brand_ids)))  # and those of brands now gone
     if rows:

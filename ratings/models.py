@@ -325,3 +325,4 @@ class LookupBrand(SQLModel, table=True):
     summary: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)  # brand_summary
     company: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)  # company_ref
     rating: Optional[dict] = Field(default=None, sa_type=JSON)  # the rating summary without `stale`, dates as text
+    shaped_by: str = Field(max_length=32)  # digest of the data files the pieces were shaped from (lookup_model.shaped_by)

@@ -236,6 +236,9 @@ def _read_model_view(session: Session, barcode) -> dict[str, Any] | None:
         return None
     industry = row.summary["industry"]
     rating = from_offline_summary(row.rating)
+    chosen = lookup_model.alternatives(session, row, category=row.product_category)
+    if chosen is None:
+        return None
     return {
         "barcode": {"input": barcode.input, "gtin": barcode.gtin},
         "match": "product",
@@ -244,7 +247,7 @@ def _read_model_view(session: Session, barcode) -> dict[str, Any] | None:
         "brand": row.summary,
         "company": row.company,
         "rating": rating,
-        "alternatives": [_alternative_dict(*alt) for alt in lookup_model.alternatives(session, row, category=row.product_category)],
+        "alternatives": [_alternative_dict(*alt) for alt in chosen],
         "rating_request": request_link(gtin=barcode.gtin) if rating is None else None,
     }
 

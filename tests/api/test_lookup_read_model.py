@@ -195,3 +195,18 @@ def test_a_change_through_the_cli_is_served_by_the_next_lookup(writable_demo_url
     with Session(engine) as session:  # and from the read model, not the general path
         assert public._read_model_view(session, parse_barcode(product["gtin"]))["brand"]["name"] == "Renamed From The Shell"
     engine.dispose()
+
+
+def test_rows_shaped_by_other_data_files_are_not_served_until_rebuilt(writable_demo_url):
+    """After a deploy that changed data/ (names, explanations), the general path answers until `rebuild-lookups`."""
+    gtin = parse_barcode(DEMO["products"][0]["gtin"])
+    engine = make_engine(writable_demo_url)
+    with engine.begin() as connection:
+        connection.execute(LookupBrand.__table__.update().where(LookupBrand.brand_id == 1).values(shaped_by="other files"))
+    with Session(engine) as session:
+        assert public._read_model_view(session, gtin) is None
+        assert public.barcode_view(session, code=gtin.gtin) == public.full_barcode_view(session, code=gtin.gtin)
+    run(str(BIN / "ratings"), "db", "rebuild-lookups", url=writable_demo_url)
+    with Session(engine) as session:
+        assert public._read_model_view(session, gtin) is not None
+    engine.dispose()

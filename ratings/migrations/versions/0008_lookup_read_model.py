@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column('summary', sa.JSON(), nullable=False),
         sa.Column('company', sa.JSON(), nullable=False),
         sa.Column('rating', sa.JSON(), nullable=True),
+        sa.Column('shaped_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.ForeignKeyConstraint(['brand_id'], ['brand.id']),
         sa.ForeignKeyConstraint(['company_id'], ['company.id']),
         sa.PrimaryKeyConstraint('brand_id'),
