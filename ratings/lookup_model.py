@@ -176,9 +176,10 @@ def _rebuild_touched(session) -> None:
     refresh(session, brands=touched["brands"], companies=touched["companies"], industries=touched["industries"])
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_touched(session) -> None:
-    session.info.pop(_TOUCHED, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_touched(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction; after a savepoint, the outer writes still count
+        session.info.pop(_TOUCHED, None)
 
 
 def refresh(session: Session, *, brands: Iterable[int] = (), companies: Iterable[int] = (),

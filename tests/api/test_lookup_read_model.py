@@ -149,6 +149,15 @@ def test_a_rolled_back_write_leaves_the_read_model_as_it_was(writable_demo_url):
         with transaction(session):  # the next commit rebuilds nothing of the rolled-back write
             catalog.update_brand(session, DEMO["brands"][1]["slug"], changes={"name": DEMO["brands"][1]["name"]})
         assert rows(session) == before
+        with transaction(session):  # a savepoint rolled back forgets nothing of the writes before it
+            catalog.update_brand(session, DEMO["brands"][0]["slug"], changes={"name": "Kept"})
+            session.flush()
+            savepoint = session.begin_nested()
+            catalog.update_brand(session, DEMO["brands"][1]["slug"], changes={"name": "Dropped"})
+            session.flush()
+            savepoint.rollback()
+        assert rows(session)[0]["summary"]["name"] == "Kept"
+    assert_current(engine)
     engine.dispose()
 
 
