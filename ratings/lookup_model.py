@@ -133,6 +133,14 @@ def _ranked(session: Session, industry_id: int, version: tuple):
     return ranked
 
 
+def warm(session: Session) -> None:
+    """Every industry's ranking at the current catalog version, as lookups would build them one by one: a
+    gunicorn master before forking (workers inherit them), a worker before its first request."""
+    version = general.catalog_version_key(session)
+    for industry_id in session.connection().execute(select(_ROW.industry_id).where(_ROW.industry_id.is_not(None)).distinct()):
+        _ranked(session, industry_id[0], version)
+
+
 # --- keeping it current --------------------------------------------------------------------------------------
 
 def touch(session: Session, *, brands: Iterable[int] = (), companies: Iterable[int] = ()) -> None:
