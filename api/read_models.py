@@ -1,8 +1,9 @@
 """The public API's read models, one per process and catalog version: rebuilt only after a change.
 
 Built from the database by `ratings`, holding nothing a change could make wrong while the version stays
-the same: the brand search index (ratings/search.py). A fresh worker builds it before its first request
-(api/workers.py); a gunicorn master builds it before forking, so workers inherit it.
+the same: the brand search index (ratings/search.py) and the lookup read model's industry rankings
+(ratings/lookup_model.py). A fresh worker builds them before its first request (api/workers.py); a gunicorn
+master builds them before forking, so workers inherit them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlmodel import Session
 
 from api import database
 from api.catalog_version import current_version
+from ratings import lookup_model
 from ratings.search import BrandIndex
 
 T = TypeVar("T")
@@ -26,6 +28,13 @@ def brand_index() -> BrandIndex:
 def build_all(session: Session, version: int) -> None:
     """The read models at `version`, held as requests hold them (a gunicorn master builds them before forking)."""
     current_app.extensions["brand_index"] = (version, BrandIndex.build(session))
+    lookup_model.warm(session)
+
+
+def lookup_rankings() -> None:
+    """Each industry's ranked alternatives for lookups (ratings/lookup_model.py), held per process and catalog
+    version by ratings itself: built here before a worker's first request, kept if inherited at this version."""
+    lookup_model.warm(database.session())
 
 
 def _per_version(name: str, build: Callable[[Session], T]) -> T:

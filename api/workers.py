@@ -56,14 +56,14 @@ def after_fork(app: object) -> None:
 
 def warm(app: object, heartbeat=lambda: None) -> None:
     """Before the first request (post_worker_init: the worker's signal handlers are in place, so a TERM during
-    the warm-up stops it): the version feed's listener and first version, the schema check, and the search index
-    (inherited from the master when the version has not moved since). A database that is down or unmigrated leaves the worker cold, serving the
+    the warm-up stops it): the version feed's listener and first version, the schema check, the search index and
+    the lookups' industry rankings (inherited from the master when the version has not moved since). A database that is down or unmigrated leaves the worker cold, serving the
     503s it would serve anyway."""
     if not _ours(app):
         return
     from api import database
     from api.catalog_version import current_version
-    from api.read_models import brand_index
+    from api.read_models import brand_index, lookup_rankings
     from ratings.db import database_ready
 
     try:
@@ -73,7 +73,7 @@ def warm(app: object, heartbeat=lambda: None) -> None:
                 log.warning("worker not warmed: %s", reason)
                 return
             app.extensions["ratings_schema_checked"]["ready"] = True
-            for step in (current_version, brand_index):
+            for step in (current_version, brand_index, lookup_rankings):
                 step()
                 heartbeat()  # tell the master this worker is alive: a large catalog takes a while
     except Exception:

@@ -34,7 +34,8 @@ _APPEND_LOCK = 7_208_431  # any constant shared by every writer of this database
 
 
 def record(session: Session, entity: str, keys: Iterable[str]) -> None:
-    """Append changes written outside the ORM's unit of work (the importer's multi-row statements)."""
+    """Append changes written outside the ORM's unit of work (the importer's multi-row statements). Such writers
+    also tell the lookup read model which brands they changed (`ratings.lookup_model.touch`)."""
     rows = [{"entity": entity, "key": key, "at": utcnow()} for key in keys]
     if rows:
         _serialise_appends(session)

@@ -89,3 +89,7 @@ def database_ready(engine: Engine) -> tuple[bool, str]:
     if current != head:
         return False, f"database schema is at {current or 'nothing'}, not {head}: run `ratings db upgrade`"
     return True, "ok"
+
+
+# Every session keeps the lookup read model current (see that module); imported last, as it imports services.
+import ratings.lookup_model  # noqa: E402,F401

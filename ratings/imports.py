@@ -19,7 +19,7 @@ from sqlalchemy import String, any_, bindparam, insert, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
-from ratings import assessments, categories, changes, datafiles, proposals, rules
+from ratings import assessments, categories, changes, datafiles, lookup_model, proposals, rules
 from ratings.publishing import current_grades
 from ratings.barcodes import parse_barcode
 from ratings.errors import DomainError, Invalid, Malformed
@@ -553,6 +553,9 @@ class _Plan:
             if updates:
                 self.session.execute(update(Product), updates)
             changes.record(self.session, "gtin", [row["gtin"] for row in inserts] + updated_gtins)
+            # Multi-row statements bypass the ORM's flush: the read model hears of the brands they changed from here.
+            lookup_model.touch(self.session, brands={row["brand_id"] for row in (*inserts, *updates)}
+                               | {existing[gtin].brand_id for gtin in updated_gtins})
             report.count("products", "created", len(inserts))
             report.count("products", "updated", len(updates))
             report.count("products", "unchanged", len(by_gtin) - len(inserts) - len(updates))

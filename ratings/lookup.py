@@ -6,8 +6,9 @@ upstream product database (when configured) -> not found.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from sqlmodel import Session, select
 
@@ -109,25 +110,10 @@ def alternatives(session: Session, *, industry_id: int | None, than: PublishedRa
         return []
     industry = session.get(Industry, industry_id)
     held = _industry_candidates(session, industry_id)
-    wanted = _wanted_categories(session, brand, category)
+    wanted = wanted_categories(category, brand_made(session, brand))
     bar = grade_rank(than) if than is not None else None
     excluded = held.groups.get(exclude_company, exclude_company) if exclude_company is not None else None
-    chosen: dict[int, tuple] = {}  # group -> (closeness, candidate, shared)
-    for rank, bucket in held.by_rank:
-        if bar is not None and rank >= bar:
-            break  # best first: none of the rest is better either
-        if len(chosen) >= ALTERNATIVES:
-            break  # a worse grade never outranks the ones chosen
-        picks = []
-        for candidate in bucket:
-            if candidate.group == excluded or candidate.group in chosen:
-                continue
-            closeness, shared = _closeness(wanted, candidate.categories)
-            picks.append((closeness, -candidate.score, candidate.name, candidate.brand_id, candidate, shared))
-        for closeness, _score, _name, _id, candidate, shared in sorted(picks, key=lambda p: p[:4]):
-            if candidate.group not in chosen:
-                chosen[candidate.group] = (closeness, candidate, shared)
-    ranked = sorted(chosen.values(), key=lambda c: (c[1].rank, c[0], -c[1].score, c[1].name, c[1].brand_id))[:ALTERNATIVES]
+    ranked = choose(held.ranking, wanted, bar, excluded)
     if not ranked:
         return []
     ids = [c.brand_id for _, c, _ in ranked]
@@ -137,19 +123,82 @@ def alternatives(session: Session, *, industry_id: int | None, than: PublishedRa
     for _near, candidate, shared in ranked:
         found_category = categories.get(industry.slug, shared)
         found.append(Alternative(brands[candidate.brand_id], companies[candidate.company_id], candidate.rating,
-                                 found_category, _reason(candidate.rating, than, industry, found_category)))
+                                 found_category, reason(candidate.rating.grade, than.grade if than is not None else None,
+                                                        industry.slug, found_category)))
     return found
 
 
-def _wanted_categories(session: Session, brand: Brand | None, category: str | None) -> list[str]:
+class Ranking:
+    """Rated brands of an industry grouped by grade rank, best first; within a rank by score (best first), then
+    name, then id, with the positions of the brands that make each category: what `choose` walks, so that picking
+    three alternatives reads a few candidates instead of sorting the whole industry per lookup."""
+
+    def __init__(self, candidates: Iterable):
+        buckets: dict[int, list] = {}
+        for candidate in candidates:
+            buckets.setdefault(candidate.rank, []).append(candidate)
+        self.buckets: list[tuple[int, list, dict[str, list[int]]]] = []
+        for rank in sorted(buckets):
+            ordered = sorted(buckets[rank], key=lambda c: (-c.score, c.name, c.brand_id))
+            making: dict[str, list[int]] = {}
+            for position, candidate in enumerate(ordered):
+                for category in candidate.categories:
+                    making.setdefault(category, []).append(position)
+            self.buckets.append((rank, ordered, making))
+
+
+def choose(ranking: Ranking, wanted: list[str], bar: int | None, excluded: int | None) -> list[tuple]:
+    """The alternatives, best first, as (closeness, candidate, shared category): only grades better than `bar`,
+    at most one brand per company group and none of group `excluded`; by grade, then closeness of category
+    (`_closeness`), then score, name and id. The one ranking rule, for the general path and the read model."""
+    chosen: list[tuple] = []
+    taken = {excluded}
+    for rank, ordered, making in ranking.buckets:
+        if bar is not None and rank >= bar:
+            break  # best first: none of the rest is better either
+        for closeness, candidate in _by_closeness(ordered, making, wanted):
+            if candidate.group in taken:
+                continue
+            taken.add(candidate.group)
+            chosen.append((closeness, candidate, _closeness(wanted, candidate.categories)[1]))
+            if len(chosen) == ALTERNATIVES:
+                return chosen
+    return chosen
+
+
+def _by_closeness(ordered: list, making: dict[str, list[int]], wanted: list[str]) -> Iterator[tuple[int, Any]]:
+    """A rank's candidates in choosing order (closeness, then their order within the rank), lazily."""
+    if wanted:
+        for position in making.get(wanted[0], ()):
+            yield 0, ordered[position]
+        last = None
+        for position in heapq.merge(*(making[c] for c in wanted[1:] if c in making)):
+            if position != last and wanted[0] not in ordered[position].categories:
+                yield 1, ordered[position]
+            last = position
+    wanted_set = set(wanted)
+    for candidate in ordered:
+        if wanted_set.isdisjoint(candidate.categories):
+            yield 2, candidate
+
+
+def brand_made(session: Session, brand: Brand | None) -> list[str]:
+    """What a brand makes: its main category, then the other categories of its products (sorted)."""
+    if brand is None:
+        return []
+    return made_of(brand.category, session.exec(select(Product.category).where(
+        Product.brand_id == brand.id, Product.category.is_not(None)).distinct().order_by(Product.category)))
+
+
+def made_of(main: str | None, product_categories) -> list[str]:
+    """`product_categories` in the database's order (ORDER BY category: its collation, not Python's, decides
+    which shared category an alternative names)."""
+    return list(dict.fromkeys([*([main] if main else []), *product_categories]))
+
+
+def wanted_categories(category: str | None, made: list[str]) -> list[str]:
     """The scanned item's category first, then the brand's main one, then the other categories it makes."""
-    wanted = [category] if category else []
-    if brand is not None:
-        if brand.category:
-            wanted.append(brand.category)
-        wanted.extend(session.exec(select(Product.category).where(Product.brand_id == brand.id, Product.category.is_not(None))
-                                   .distinct().order_by(Product.category)))
-    return list(dict.fromkeys(wanted))
+    return list(dict.fromkeys([category, *made] if category else made))
 
 
 def _closeness(wanted: list[str], offered: frozenset) -> tuple[int, str | None]:
@@ -160,14 +209,15 @@ def _closeness(wanted: list[str], offered: frozenset) -> tuple[int, str | None]:
     return 2, None
 
 
-def _reason(rating, than: PublishedRating | None, industry: Industry, category: Category | None) -> str:
-    where = industry.slug + (f", {category.name.lower()}" if category else "")
-    return f"{rating.grade} vs {than.grade if than is not None else 'not rated'} in {where}"
+def reason(grade: str, than_grade: str | None, industry_slug: str, category: Category | None) -> str:
+    """Why an alternative is offered: "A- vs C in apparel, knitwear"."""
+    where = industry_slug + (f", {category.name.lower()}" if category else "")
+    return f"{grade} vs {than_grade if than_grade is not None else 'not rated'} in {where}"
 
 
 @dataclass(frozen=True)
 class _IndustryCandidates:
-    by_rank: list[tuple[int, list[_Candidate]]]  # rated brands of the industry grouped by grade rank, best first
+    ranking: Ranking  # the rated brands of the industry
     groups: dict[int, int]  # company id -> id of its top parent (every company)
 
 
@@ -179,8 +229,7 @@ _RANKED: dict[int, tuple[tuple, _IndustryCandidates]] = {}
 def _industry_candidates(session: Session, industry_id: int) -> _IndustryCandidates:
     """Every brand of the industry whose company has a current rating. Recomputing this for every lookup was
     most of a lookup's time."""
-    # The newest change's id and time: an id alone could repeat in another database with the same industry ids.
-    version = tuple(session.exec(select(CatalogChange.id, CatalogChange.at).order_by(CatalogChange.id.desc()).limit(1)).first() or ())
+    version = catalog_version_key(session)
     held = _RANKED.get(industry_id)
     if held is not None and held[0] == version:
         return held[1]
@@ -194,19 +243,22 @@ def _industry_candidates(session: Session, industry_id: int) -> _IndustryCandida
                 Product.brand_id.in_(rated_brands), Product.category.is_not(None)).distinct()):
             made[brand_id].add(category)
     parents = dict(session.exec(select(Company.id, Company.parent_id)).all())
-    groups = {company_id: _top(company_id, parents) for company_id in parents}
-    buckets: dict[int, list[_Candidate]] = {}
-    for b in brands:
-        rating = current[b.company_id]
-        rank = grade_rank(rating)
-        buckets.setdefault(rank, []).append(
-            _Candidate(rank, rating.score, b.name, b.id, b.company_id, groups.get(b.company_id, b.company_id), rating, frozenset(made[b.id])))
-    held_now = _IndustryCandidates(sorted(buckets.items()), groups)
+    groups = {company_id: top_parent(company_id, parents) for company_id in parents}
+    held_now = _IndustryCandidates(Ranking(
+        _Candidate(grade_rank(current[b.company_id]), current[b.company_id].score, b.name, b.id, b.company_id,
+                   groups.get(b.company_id, b.company_id), current[b.company_id], frozenset(made[b.id]))
+        for b in brands), groups)
     _RANKED[industry_id] = (version, held_now)
     return held_now
 
 
-def _top(company_id: int, parents: dict[int, int | None]) -> int:
+def catalog_version_key(session: Session) -> tuple:
+    """What per-process models built from the catalog are held under: the newest change's id and time (an id
+    alone could repeat in another database, e.g. one test's after another's). One indexed read."""
+    return tuple(session.exec(select(CatalogChange.id, CatalogChange.at).order_by(CatalogChange.id.desc()).limit(1)).first() or ())
+
+
+def top_parent(company_id: int, parents: dict[int, int | None]) -> int:
     seen = {company_id}
     while parents.get(company_id) is not None and parents[company_id] not in seen:  # a cycle would be a data bug
         company_id = parents[company_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Optional
 
-from sqlalchemy import UniqueConstraint, event, false
+from sqlalchemy import JSON, UniqueConstraint, event, false
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -303,3 +303,26 @@ class BrandOwnership(SQLModel, table=True):
     company_id: int = Field(foreign_key="company.id", index=True)
     valid_from: datetime = Field(sa_type=UTCDateTime, nullable=False)
     valid_to: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)  # None: the current owner
+
+
+class LookupBrand(SQLModel, table=True):
+    """The barcode lookup's read model (ratings/lookup_model.py): per brand, what an answer about one of its
+    products needs, already shaped by the public helpers. Derived data: rebuilt from the tables above in the
+    transaction of every write that changes them, never edited on its own.
+
+    Plain JSON, not JSONB, on PostgreSQL too: JSONB reorders keys, and the order of a rating's categories and
+    stages is part of the answer's bytes."""
+
+    brand_id: int = Field(primary_key=True, foreign_key="brand.id")
+    company_id: int = Field(foreign_key="company.id")
+    industry_id: Optional[int] = Field(default=None, index=True)
+    group_id: int  # the top parent of its company: alternatives exclude the scanned brand's group
+    rank: Optional[int] = None  # grade rank of its company's current rating (0 best); None when not rated
+    grade: Optional[str] = Field(default=None, max_length=3)
+    score: Optional[float] = None  # unrounded, as alternatives sort
+    name: str = Field(max_length=200)  # alternatives sort by name within a score
+    made: list = Field(default_factory=list, sa_type=JSON, nullable=False)  # its main category, then its products'
+    summary: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)  # brand_summary
+    company: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)  # company_ref
+    rating: Optional[dict] = Field(default=None, sa_type=JSON)  # the rating summary without `stale`, dates as text
+    shaped_by: str = Field(max_length=32)  # digest of the data files the pieces were shaped from (lookup_model.shaped_by)

@@ -15,9 +15,10 @@ from sqlmodel import Session, select
 from scoring.explain import Explanation, explain, stored_result
 from scoring.inputs import default_visibility
 
-from ratings import catalog, categories, datafiles
+from ratings import catalog, categories, datafiles, lookup_model
+from ratings.barcodes import parse_barcode
 from ratings.errors import Invalid
-from ratings.lookup import BarcodeMatch, alternatives, industry_of, lookup_barcode
+from ratings.lookup import FUZZY_UPSTREAM, BarcodeMatch, alternatives, industry_of, lookup_barcode
 from ratings.models import Answer, Assessment, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import brand_history, current_grades, current_rating, withdrawals
 from ratings.rating_requests import request_link
@@ -32,9 +33,12 @@ def rating_dict(rating: PublishedRating | None, *, today: date | None = None) ->
     in methodology order); `stale` depends on `today` (UTC by default), so it is computed per answer."""
     if rating is None:
         return None
+    return with_stale(_summary(rating), today)
+
+
+def _summary(rating: PublishedRating) -> dict[str, Any]:
+    """rating_dict without `stale`, the one field that depends on the day."""
     method = datafiles.methodology(rating.methodology_id)
-    stale_after = _stale_after(rating.published_at, method.stale_after_months)
-    today = today or utcnow().date()
     return {
         "id": rating.id,
         "grade": rating.grade,
@@ -47,10 +51,44 @@ def rating_dict(rating: PublishedRating | None, *, today: date | None = None) ->
         "published_at": rating.published_at,
         "inputs_hash": rating.inputs_hash,
         **_research_dates(rating),  # cycle_year, evidence_cutoff
-        "stale": stale_after is not None and today >= stale_after,
-        "stale_after": stale_after,
+        "stale_after": _stale_after(rating.published_at, method.stale_after_months),
         "explanation": explanation_for(rating),
     }
+
+
+def with_stale(summary: dict[str, Any], today: date | None = None) -> dict[str, Any]:
+    """A rating summary with `stale` for `today` (UTC by default): stale from its `stale_after` day on."""
+    today = today or utcnow().date()
+    stale_after = summary["stale_after"]
+    shown = {}
+    for key, value in summary.items():
+        if key == "stale_after":  # in the order rating_dict has always had
+            shown["stale"] = stale_after is not None and today >= stale_after
+        shown[key] = value
+    return shown
+
+
+_TEXT_DAYS = ("stale_after", "evidence_cutoff")
+
+
+def offline_summary(rating: PublishedRating) -> dict[str, Any]:
+    """The rating summary as stored outside the tables (the offline bundle, /v1/changes, the lookup read model):
+    without `stale`, dates as ISO text. `from_offline_summary` turns it back into rating_dict's value."""
+    summary = _summary(rating)
+    summary["published_at"] = rating.published_at.isoformat()
+    for day in _TEXT_DAYS:
+        summary[day] = summary[day].isoformat() if summary[day] else None
+    return summary
+
+
+def from_offline_summary(stored: dict[str, Any] | None, *, today: date | None = None) -> dict[str, Any] | None:
+    """rating_dict's value, for `today`, from what offline_summary stored."""
+    if stored is None:
+        return None
+    summary = {**stored, "published_at": datetime.fromisoformat(stored["published_at"])}
+    for day in _TEXT_DAYS:
+        summary[day] = date.fromisoformat(stored[day]) if stored[day] else None
+    return with_stale(summary, today)
 
 
 def _research_dates(rating: PublishedRating) -> dict[str, Any]:
@@ -73,19 +111,16 @@ def offline_ratings(session: Session, company_ids=None) -> dict[int, dict[str, A
     current = current_grades(session, company_ids)
     ids = [row.id for row in current.values()]
     found: dict[int, dict[str, Any]] = {}
+    held = {id(row) for row in session.identity_map.values()}  # the caller's objects stay in its session
     for start in range(0, len(ids), OFFLINE_BATCH):
         batch = session.exec(select(PublishedRating).where(PublishedRating.id.in_(ids[start:start + OFFLINE_BATCH]))).all()
         # Loaded into the session, so rating_dict's cycle-year lookups need no query of their own.
         assessments = session.exec(select(Assessment).where(Assessment.id.in_([r.assessment_id for r in batch]))).all()
         for rating in batch:
-            summary = rating_dict(rating)
-            del summary["stale"]
-            summary["published_at"] = rating.published_at.isoformat()
-            for day in ("stale_after", "evidence_cutoff"):
-                summary[day] = summary[day].isoformat() if summary[day] else None
-            found[rating.id] = summary
+            found[rating.id] = offline_summary(rating)
         for row in (*batch, *assessments):
-            session.expunge(row)  # keep memory flat over thousands of ratings
+            if id(row) not in held:
+                session.expunge(row)  # keep memory flat over thousands of ratings
     return {company_id: found[row.id] for company_id, row in current.items()}
 
 
@@ -170,17 +205,55 @@ def _alternatives(session: Session, industry_id: int | None, rating, company_id:
                   category: str | None = None) -> list[dict[str, Any]]:
     slugs = {i.id: i.slug for i in session.exec(select(Industry))}
     return [
-        {
-            **brand_summary(alt.brand, alt.company, alt.rating, slugs.get(alt.brand.industry_id)),
-            "reason": alt.reason,
-            "shared_category": categories.ref(alt.shared_category),
-        }
+        _alternative_dict(brand_summary(alt.brand, alt.company, alt.rating, slugs.get(alt.brand.industry_id)),
+                          alt.reason, alt.shared_category)
         for alt in alternatives(session, industry_id=industry_id, than=rating, exclude_company=company_id,
                                 brand=brand, category=category)
     ]
 
 
+def _alternative_dict(summary: dict[str, Any], reason: str, shared_category) -> dict[str, Any]:
+    return {**summary, "reason": reason, "shared_category": categories.ref(shared_category)}
+
+
+def _product_dict(gtin: str, name: str, source: str, category: str | None, industry: str | None) -> dict[str, Any]:
+    return {"gtin": gtin, "name": name, "source": source, "category": categories.ref(categories.get(industry, category))}
+
+
 def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any]:
+    """What a scan answers. A known product is answered from the lookup read model (ratings/lookup_model.py);
+    everything else (prefix matches, upstream, not found, fuzzy upstream matches) by the general path."""
+    barcode = parse_barcode(code)
+    answer = _read_model_view(session, barcode)
+    return answer if answer is not None else full_barcode_view(session, code=code, upstream=upstream)
+
+
+def _read_model_view(session: Session, barcode) -> dict[str, Any] | None:
+    """full_barcode_view's answer for a known product, from its brand's read-model row (one query) and the
+    industry's ranked candidates (held per catalog version); None when the general path must answer."""
+    row = lookup_model.product_row(session, barcode.gtin)  # the product's columns and its brand's row
+    if row is None or row.source == FUZZY_UPSTREAM:  # a fuzzy match shows no grade: rare, left to the general path
+        return None
+    industry = row.summary["industry"]
+    rating = from_offline_summary(row.rating)
+    chosen = lookup_model.alternatives(session, row, category=row.product_category)
+    if chosen is None:
+        return None
+    return {
+        "barcode": {"input": barcode.input, "gtin": barcode.gtin},
+        "match": "product",
+        "status": _status(rating),
+        "product": _product_dict(row.gtin, row.product_name, row.source, row.product_category, industry),
+        "brand": row.summary,
+        "company": row.company,
+        "rating": rating,
+        "alternatives": [_alternative_dict(*alt) for alt in chosen],
+        "rating_request": request_link(gtin=barcode.gtin) if rating is None else None,
+    }
+
+
+def full_barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any]:
+    """The general path: every part read from the tables (the reference the read model must equal)."""
     found: BarcodeMatch = lookup_barcode(session, code=code, upstream=upstream)
     brand = found.brand
     if brand is None and found.company is not None:  # matched by company prefix: suggest within its first brand's industry
@@ -188,10 +261,8 @@ def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any
     else:
         brand_for_industry = brand
     if found.product is not None:
-        product = {
-            "gtin": found.product.gtin, "name": found.product.name, "source": found.product.source,
-            "category": categories.ref(categories.get(_industry_slug(session, brand), found.product.category)),
-        }
+        product = _product_dict(found.product.gtin, found.product.name, found.product.source, found.product.category,
+                                _industry_slug(session, brand))
     elif found.upstream is not None:  # what upstream knows of a product whose brand we do not know
         product = {"gtin": found.upstream.gtin, "name": found.upstream.name, "source": "upstream", "category": None,
                    "brand_names": list(found.upstream.brands)}

@@ -73,6 +73,18 @@ def db_upgrade(database_url: str) -> None:
     click.echo(f"Database at revision {migrations.head_revision()}.")
 
 
+@db.command("rebuild-lookups")
+@database_option
+def db_rebuild_lookups(database_url: str) -> None:
+    """Rebuild the lookup read model from the tables: after a deploy that changed data/ (methodologies,
+    explanation templates, categories), lookups take the slower general path until this has run."""
+    from ratings import lookup_model
+
+    with _session(database_url) as session, transaction(session):
+        count = lookup_model.rebuild_all(session)
+    click.echo(f"Rebuilt the lookup rows of {count} brands.")
+
+
 @db.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
 @database_option
