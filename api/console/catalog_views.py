@@ -11,9 +11,9 @@ from api.console.admin_views import error_status
 from api.console.auth import console_user, login_required
 from ratings import catalog, datafiles
 from ratings.db import transaction
-from ratings.errors import Conflict, Invalid, NotFound
+from ratings.errors import Conflict, Invalid, Malformed, NotFound
 
-FORM_ERRORS = (Invalid, Conflict, NotFound)
+FORM_ERRORS = (Invalid, Malformed, Conflict, NotFound)  # a form the person can fix; others reach the error page
 
 
 @bp.route("/companies/new")
