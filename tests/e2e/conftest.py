@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
-from tests.console_data import build_world
 from tests.conftest import IN_CI
+from tests.console_data import build_world
 from tests.fixtures_api import load_demo
 
 CHROMIUM = Path(os.environ.get("RATINGS_TEST_CHROMIUM", "/usr/bin/chromium"))
