@@ -38,7 +38,13 @@ class ConsoleSessions(SecureCookieSessionInterface):
 
 def init_console(app: Flask) -> None:
     """Bind the console to the app. Call after every other blueprint is registered (see exemptions)."""
-    from api.console import admin_views, assessment_views, portal_views, views  # noqa: F401  (register the routes on bp)
+    from api.console import (  # noqa: F401  (register the routes on bp)
+        admin_views,
+        assessment_views,
+        catalog_views,
+        portal_views,
+        views,
+    )
     from api.console.auth import login_manager
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session

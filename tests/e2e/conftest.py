@@ -8,6 +8,7 @@ Without chromium these tests skip with a reason; under CI=true they fail instead
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import IN_CI
+from tests.console_data import build_world
 from tests.fixtures_api import load_demo
 
 CHROMIUM = Path(os.environ.get("RATINGS_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -85,6 +87,42 @@ class OfflinePage:
         else:
             self.blocked.append(url)
             route.abort("internetdisconnected")
+
+
+@pytest.fixture(scope="module")
+def console_server(sqlite_template, tmp_path_factory):
+    """The console's world (tests/console_data.py) on a copy of the migrated template, served on a free port:
+    (base URL, world). One per test module: a module's tests share the world they change."""
+    from api import create_app
+
+    path = tmp_path_factory.mktemp("console") / "ratings.db"
+    shutil.copy(sqlite_template, path)
+    world = build_world(f"sqlite:///{path}")
+    app = create_app({"DATABASE_URL": world.url, "TESTING": True, "CACHE_KEY_PREFIX": "e2e-console:"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the system picks a free one
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", world
+    server.shutdown()
+    thread.join(5)
+    app.extensions["ratings_engine"].dispose()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Makes pages in fresh browser contexts (separate cookie jars: one per person), laptop-sized unless told."""
+    contexts = []
+
+    def make(width=1280, height=800):
+        context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)  # ms: a wait for an element, not a timed test
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import re
 from playwright.sync_api import expect
 
 from tests.console_data import ANALYST, REVIEWER, SECOND_ANALYST, SECOND_PASSWORD
-from tests.e2e.console_fixtures import chromium, console_server, log_in, new_page, screenshot, serious_violations  # noqa: F401
+from tests.e2e.axe import serious_violations
+from tests.e2e.console_fixtures import log_in, screenshot
 
 
 def start_assessment(page, base):

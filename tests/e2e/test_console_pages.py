@@ -8,7 +8,8 @@ from sqlmodel import Session
 from ratings import users
 from ratings.db import make_engine, transaction
 from tests.console_data import ADMIN, ANALYST, COMPANY, REVIEWER
-from tests.e2e.console_fixtures import chromium, console_server, log_in, new_page, screenshot, serious_violations  # noqa: F401
+from tests.e2e.axe import serious_violations
+from tests.e2e.console_fixtures import log_in, screenshot
 
 
 def test_login_page_is_accessible_and_logs_in_by_keyboard(console_server, new_page):

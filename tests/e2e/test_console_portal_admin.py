@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.console_data import ADMIN, COMPANY, REVIEWER
 from tests.e2e.axe import describe, serious_violations
-from tests.e2e.console_fixtures import chromium, console_server, log_in, new_page, screenshot  # noqa: F401
+from tests.e2e.console_fixtures import log_in, screenshot
 
 PORTAL = "/console/companies/tidewren-apparel-co/portal"
 
