@@ -19,6 +19,7 @@ answer is recorded, so a hit allocates little more than its header list.
 
 from __future__ import annotations
 
+import marshal
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ class Recorded:
 
 
 Generation = tuple  # (catalog version, UTC day): what the response cache keys an answer on
+SNAPSHOT_FORMAT = 1  # of FastPath.snapshot(); a process never takes a snapshot of another format
 
 
 class ResponseStore:
@@ -83,6 +85,20 @@ class ResponseStore:
             self._entries[key] = entry
             if len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def snapshot(self) -> tuple:
+        """(generation, entries as plain tuples, least recently used first): what `marshal` can write."""
+        with self._lock:
+            return self._generation, [(key, e.status, e.headers, e.body, e.etag) for key, e in self._entries.items()]
+
+    def restore(self, snapshot: tuple, generation: Generation) -> int:
+        """Take a snapshot's entries if it is of `generation`, the one this process serves now; how many."""
+        recorded_at, entries = snapshot
+        if tuple(recorded_at or ()) != tuple(generation):
+            return 0  # another version or day: nothing stale is ever replayed
+        for key, status, headers, body, etag in entries[-self.max_entries:]:
+            self.put(generation, tuple(key), Recorded(status, [tuple(h) for h in headers], body, etag))
+        return min(len(entries), self.max_entries)
 
 
 class FastPath:
@@ -122,6 +138,22 @@ class FastPath:
             return [body]
         start_response(entry.status, entry.headers_with(limit_headers))
         return entry.chunks
+
+    def snapshot(self) -> bytes:
+        """What a successor process needs to answer as this one would (api/workers.py hands it over)."""
+        return marshal.dumps((SNAPSHOT_FORMAT, self.store.snapshot(), self.limiter.snapshot() if self.limiter else []))
+
+    def restore(self, snapshot: bytes, generation: Generation) -> int:
+        """Take over a predecessor's answers (those of `generation` only) and rate-limit counts; answers taken."""
+        try:
+            form, answers, windows = marshal.loads(snapshot)
+        except (ValueError, EOFError, TypeError):
+            return 0
+        if form != SNAPSHOT_FORMAT:
+            return 0
+        if self.limiter is not None:
+            self.limiter.restore(windows)
+        return self.store.restore(answers, generation)
 
     def _record(self, environ: dict, start_response: Callable, key: tuple) -> Iterable[bytes]:
         captured: dict = {}

@@ -64,6 +64,23 @@ class HitLimiter:
                    ("X-RateLimit-Reset", str(reset)), ("Retry-After", str(int(reset - now)))]
         return breached is None, headers, None if breached is None else self.descriptions[breached]
 
+    def snapshot(self) -> list:
+        """Every client's windows, for a successor process (api/workers.py): plain lists `marshal` writes."""
+        with self._lock:
+            return [[client, windows] for generation in (self._previous, self._current) for client, windows in generation.items()]
+
+    def restore(self, snapshot: list) -> None:
+        """Count on from a predecessor's windows (those still open), so a recycle does not reset anyone's limits."""
+        now = time.time()
+        with self._lock:
+            # They join the current generation, opened before its end like any other of its windows.
+            self._rotate_at = max(self._rotate_at, now + self._generation_seconds)
+            for client, windows in snapshot:
+                if len(windows) == 2 * len(self._spans) and max(windows[0::2]) > now:
+                    self._current.setdefault(client, list(windows))
+                if len(self._current) >= self.max_clients:
+                    break
+
     def _windows(self, client: str, now: float) -> list | None:
         if now >= self._rotate_at:
             # Every window opened before the current generation began has closed by now; and when a whole
