@@ -31,7 +31,7 @@ def warm_master(app: object) -> None:
     """In the master, before the first fork (when_ready): build the read models at the catalog version of now,
     starting no thread, then close every connection used. Workers forked while the catalog stays at that
     version inherit them ready, in pages they share with the master (gc.freeze() follows); a worker forked
-    after a change rebuilds them in its own warm-up."""
+    after a change rebuilds them in its own warm-up. Also the server's hand-over directory (`retire`)."""
     if not _ours(app):
         return
     from api import database
@@ -40,7 +40,10 @@ def warm_master(app: object) -> None:
 
     # Where a retiring worker leaves its fast path for its successor (retire, warm): this server's own,
     # private directory, inherited by every worker.
-    app.extensions["fast_path_handover"] = tempfile.mkdtemp(prefix="ratings-handover-")
+    try:
+        app.extensions["fast_path_handover"] = tempfile.mkdtemp(prefix="ratings-handover-")
+    except OSError:
+        log.warning("no directory for handing the fast path over; recycled workers start cold", exc_info=True)
     engine = app.extensions["ratings_engine"]
     try:
         with app.app_context():

@@ -72,6 +72,7 @@ def test_the_master_builds_the_read_models_without_a_thread_or_a_connection_left
         from api.read_models import brand_index
 
         assert brand_index() is app.extensions["brand_index"][1]
+    workers.master_exit(app)
 
 
 def _fork_of(master, make_app, url, **config):
