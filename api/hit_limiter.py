@@ -60,7 +60,7 @@ class HitLimiter:
             shown = 0 if breached is None else breached
             window_end, hits = windows[2 * shown], windows[2 * shown + 1]
         remaining, reset = self._spans[shown][1] - hits, int(window_end)
-        headers = [self._limit_headers[shown], ("X-RateLimit-Remaining", str(remaining if remaining > 0 else 0)),
+        headers = [self._limit_headers[shown], ("X-RateLimit-Remaining", str(max(0, remaining))),
                    ("X-RateLimit-Reset", str(reset)), ("Retry-After", str(int(reset - now)))]
         return breached is None, headers, None if breached is None else self.descriptions[breached]
 

@@ -67,11 +67,11 @@ def access_log_line():
     import logging
 
     from gunicorn.config import Config
-    from gunicorn.glogging import Logger
 
     cfg = Config()
-    config = {}
-    exec((ROOT / "gunicorn.conf.py").read_text(), config)
+    import runpy
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     cfg.set("accesslog", "-")
     cfg.set("access_log_format", config["access_log_format"])
     if "logger_class" in config:
