@@ -79,6 +79,15 @@ def post_worker_init(worker):
     _project(worker.wsgi, "warm", worker.notify)
 
 
+def worker_exit(server, worker):
+    # In the worker, as it exits (a recycle): leave its recorded answers for the next one (api/workers.py).
+    _project(getattr(worker, "wsgi", None), "retire")
+
+
+def on_exit(server):
+    _project(server.app.wsgi(), "master_exit")
+
+
 def _project(app, step: str, *args) -> None:
     """A step of api/workers.py for the project's app; nothing for any other app (bench/ceiling.py), and
     without importing the project into it."""

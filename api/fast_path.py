@@ -10,30 +10,28 @@ trip). A 304 is recorded and replayed the same way. Nothing here decides what an
 
 What a replay still does per request: read the catalog version (ratings/version_feed.py: no round
 trip on PostgreSQL, a local read on SQLite), and count the client against the default rate limits
-in an in-process limiter, which also counts the cacheable answers Flask gave. That limiter is per
-worker: on one worker the limits hold exactly; across W workers a client gets at most W x limit
-cache hits per window from one host (README: Rate limits). Requests with credentials never take
-this path.
+in an in-process limiter (api/hit_limiter.py), which also counts the cacheable answers Flask gave.
+That limiter is per worker: on one worker the limits hold exactly; across W workers a client gets at
+most W x limit cache hits per window from one host (README: Rate limits). Requests with credentials
+never take this path. Everything a replay sends but the limiter's four headers is built when the
+answer is recorded, so a hit allocates little more than its header list.
 """
 
 from __future__ import annotations
 
+import marshal
 import threading
-import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from limits import parse_many
-from limits.storage import MemoryStorage
-from limits.strategies import FixedWindowRateLimiter
 from werkzeug.http import parse_etags
 
 from api.caching import FAST_PATH_RECORD as RECORD
 from api.caching import answer_day, client_etags
+from api.hit_limiter import HitLimiter
 
 _DYNAMIC = {"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after", "date", "server"}
-_KEY_HEADERS = ("HTTP_ACCEPT_ENCODING", "HTTP_ORIGIN")
 
 
 @dataclass(frozen=True)
@@ -42,9 +40,22 @@ class Recorded:
     headers: list[tuple[str, str]]
     body: bytes
     etag: str | None  # without flask-compress's ":gzip" suffix, as clients' If-None-Match is compared
+    before_limits: tuple = field(init=False, repr=False, compare=False)
+    after_limits: tuple = field(init=False, repr=False, compare=False)
+    chunks: tuple = field(init=False, repr=False, compare=False)  # what the WSGI server is handed, made once
+
+    def __post_init__(self):
+        at = _limits_at(self.headers)
+        object.__setattr__(self, "before_limits", tuple(self.headers[:at]))
+        object.__setattr__(self, "after_limits", tuple(self.headers[at:]))
+        object.__setattr__(self, "chunks", (self.body,))
+
+    def headers_with(self, limit_headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [*self.before_limits, *limit_headers, *self.after_limits]
 
 
 Generation = tuple  # (catalog version, UTC day): what the response cache keys an answer on
+SNAPSHOT_FORMAT = 1  # of FastPath.snapshot(); a process never takes a snapshot of another format
 
 
 class ResponseStore:
@@ -75,32 +86,19 @@ class ResponseStore:
             if len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
+    def snapshot(self) -> tuple:
+        """(generation, entries as plain tuples, least recently used first): what `marshal` can write."""
+        with self._lock:
+            return self._generation, [(key, e.status, e.headers, e.body, e.etag) for key, e in self._entries.items()]
 
-class HitLimiter:
-    """The default rate limits, counted per client in this process, with flask-limiter's headers."""
-
-    def __init__(self, limits: str):
-        self.items = sorted(parse_many(limits), key=lambda item: item.get_expiry())
-        self._limiter = FixedWindowRateLimiter(MemoryStorage())
-
-    def count(self, client: str) -> None:
-        """Count a request Flask answered (its own limiter enforced it), so replayed hits continue from it."""
-        for item in self.items:
-            self._limiter.hit(item, "fast-path", client)
-
-    def check(self, client: str) -> tuple[bool, list[tuple[str, str]], str | None]:
-        """(allowed, headers, the breached limit's description)."""
-        breached = None
-        for item in self.items:
-            if not self._limiter.hit(item, "fast-path", client):
-                breached = item
-                break
-        shown = breached or self.items[0]  # flask-limiter shows the breached limit, else the shortest window
-        stats = self._limiter.get_window_stats(shown, "fast-path", client)
-        reset = int(stats.reset_time)
-        headers = [("X-RateLimit-Limit", str(shown.amount)), ("X-RateLimit-Remaining", str(stats.remaining)),
-                   ("X-RateLimit-Reset", str(reset)), ("Retry-After", str(int(reset - time.time())))]
-        return breached is None, headers, None if breached is None else str(breached)
+    def restore(self, snapshot: tuple, generation: Generation) -> int:
+        """Take a snapshot's entries if it is of `generation`, the one this process serves now; how many."""
+        recorded_at, entries = snapshot
+        if tuple(recorded_at or ()) != tuple(generation):
+            return 0  # another version or day: nothing stale is ever replayed
+        for key, status, headers, body, etag in entries[-self.max_entries:]:
+            self.put(generation, tuple(key), Recorded(status, [tuple(h) for h in headers], body, etag))
+        return min(len(entries), self.max_entries)
 
 
 class FastPath:
@@ -113,28 +111,49 @@ class FastPath:
         self.rate_limited = rate_limited
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") != "GET" or "HTTP_AUTHORIZATION" in environ:
+        get = environ.get
+        if get("REQUEST_METHOD") != "GET" or "HTTP_AUTHORIZATION" in environ:
             return self.wsgi_app(environ, start_response)
         version = self.version()
         if version is None:
             return self.wsgi_app(environ, start_response)
         generation = (version, answer_day())  # what api/caching.py records an answer under
-        key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), *(environ.get(h, "") for h in _KEY_HEADERS))
+        key = (get("PATH_INFO", ""), get("QUERY_STRING", ""), get("HTTP_ACCEPT_ENCODING", ""), get("HTTP_ORIGIN", ""))
         entry = self.store.get(generation, key)
         if entry is not None and entry.etag is not None and _matches(environ, entry.etag):
-            entry = self.store.get(generation, (*key, 304))
             key = (*key, 304)
+            entry = self.store.get(generation, key)
         if entry is None:
             return self._record(environ, start_response, key)
-        limit_headers: list[tuple[str, str]] = []
+        if self.limiter is None:
+            start_response(entry.status, list(entry.headers))
+            return entry.chunks
+        verdict = self.limiter.check(get("REMOTE_ADDR") or "127.0.0.1")
+        if verdict is None:  # a client the limiter has no room for: Flask's limiter counts it
+            return self.wsgi_app(environ, start_response)
+        allowed, limit_headers, breached = verdict
+        if not allowed:
+            status, headers, body = self.rate_limited(breached)
+            start_response(status, _merge(headers, limit_headers))
+            return [body]
+        start_response(entry.status, entry.headers_with(limit_headers))
+        return entry.chunks
+
+    def snapshot(self) -> bytes:
+        """What a successor process needs to answer as this one would (api/workers.py hands it over)."""
+        return marshal.dumps((SNAPSHOT_FORMAT, self.store.snapshot(), self.limiter.snapshot() if self.limiter else []))
+
+    def restore(self, snapshot: bytes, generation: Generation) -> int:
+        """Take over a predecessor's answers (those of `generation` only) and rate-limit counts; answers taken."""
+        try:
+            form, answers, windows = marshal.loads(snapshot)
+        except (ValueError, EOFError, TypeError):
+            return 0
+        if form != SNAPSHOT_FORMAT:
+            return 0
         if self.limiter is not None:
-            allowed, limit_headers, breached = self.limiter.check(environ.get("REMOTE_ADDR") or "127.0.0.1")
-            if not allowed:
-                status, headers, body = self.rate_limited(breached)
-                start_response(status, _merge(headers, limit_headers))
-                return [body]
-        start_response(entry.status, _merge(entry.headers, limit_headers))
-        return [entry.body]
+            self.limiter.restore(windows)
+        return self.store.restore(answers, generation)
 
     def _record(self, environ: dict, start_response: Callable, key: tuple) -> Iterable[bytes]:
         captured: dict = {}
@@ -175,9 +194,11 @@ def _base_etag(header: str | None) -> str | None:
     return next(iter(tags), None)
 
 
-def _merge(headers: list[tuple[str, str]], limit_headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _limits_at(headers: list[tuple[str, str]]) -> int:
     """Flask's order: the limiter's headers come right after the view's own, before Vary and the security headers."""
-    if not limit_headers:
-        return list(headers)
-    at = next((i for i, (n, _) in enumerate(headers) if n.lower() == "vary"), len(headers))
+    return next((i for i, (n, _) in enumerate(headers) if n.lower() == "vary"), len(headers))
+
+
+def _merge(headers: list[tuple[str, str]], limit_headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    at = _limits_at(headers)
     return [*headers[:at], *limit_headers, *headers[at:]]

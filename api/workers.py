@@ -7,30 +7,43 @@ also resets a pool it finds in another process; done here explicitly), and the c
 whose LISTEN thread must run in the worker (a thread never survives a fork): `after_fork`, at once.
 Then `warm`, before the worker accepts, does what its first requests would otherwise pay for: its
 database connection, the schema check, the current catalog version, the search index of that version
-and the per-industry rankings of alternatives. A recycled worker therefore serves its first request
-like any other, at the current version, without the import, the migration check or a cold index.
+and the per-industry rankings of alternatives, and it takes over the fast path (api/fast_path.py) a
+retired worker left (`retire`), when that one answered at the same catalog version and day. A recycled
+worker therefore serves its first request like any other, at the current version, without the import,
+the migration check, a cold index or thousands of hits through Flask to record again.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
+import time
 
 from flask import Flask
 
 log = logging.getLogger(__name__)
+_HANDOVER_FILE = "fast-path.snapshot"
 
 
 def warm_master(app: object) -> None:
     """In the master, before the first fork (when_ready): build the read models at the catalog version of now,
     starting no thread, then close every connection used. Workers forked while the catalog stays at that
     version inherit them ready, in pages they share with the master (gc.freeze() follows); a worker forked
-    after a change rebuilds them in its own warm-up."""
+    after a change rebuilds them in its own warm-up. Also the server's hand-over directory (`retire`)."""
     if not _ours(app):
         return
     from api import database
     from api.read_models import build_all
     from ratings.db import database_ready
 
+    # Where a retiring worker leaves its fast path for its successor (retire, warm): this server's own,
+    # private directory, inherited by every worker.
+    try:
+        app.extensions["fast_path_handover"] = tempfile.mkdtemp(prefix="ratings-handover-")
+    except OSError:
+        log.warning("no directory for handing the fast path over; recycled workers start cold", exc_info=True)
     engine = app.extensions["ratings_engine"]
     try:
         with app.app_context():
@@ -76,8 +89,60 @@ def warm(app: object, heartbeat=lambda: None) -> None:
             for step in (current_version, brand_index, lookup_rankings):
                 step()
                 heartbeat()  # tell the master this worker is alive: a large catalog takes a while
+            _take_over(app, current_version())
     except Exception:
         log.warning("worker warm-up failed; serving cold", exc_info=True)
+
+
+def retire(app: object) -> None:
+    """As a worker exits (worker_exit): leave its fast path's answers and rate-limit counts for the next worker,
+    so that a recycled worker does not answer its first thousands of hits through Flask. Written whole, then
+    renamed: a successor reads a complete snapshot or none."""
+    directory = _ours(app) and app.extensions.get("fast_path_handover")
+    fast_path = _fast_path(app) if directory else None
+    if fast_path is None:
+        return
+    try:
+        partial = os.path.join(directory, f"{_HANDOVER_FILE}.{os.getpid()}")
+        with open(partial, "wb") as out:
+            out.write(fast_path.snapshot())
+        os.replace(partial, os.path.join(directory, _HANDOVER_FILE))
+    except OSError:
+        log.warning("could not hand the fast path over; the next worker starts cold", exc_info=True)
+
+
+def master_exit(app: object) -> None:
+    """When the server stops (on_exit): nothing left behind."""
+    directory = _ours(app) and app.extensions.get("fast_path_handover")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _take_over(app: Flask, version: int) -> None:
+    """The last retired worker's fast path, if it answered for this very version and day (the snapshot says
+    which): anything else is dropped, so a successor never replays what the catalog no longer says."""
+    from api.caching import answer_day
+
+    directory, fast_path = app.extensions.get("fast_path_handover"), _fast_path(app)
+    if not directory or fast_path is None:
+        return
+    started = time.perf_counter()
+    try:
+        with open(os.path.join(directory, _HANDOVER_FILE), "rb") as snapshot:
+            taken = fast_path.restore(snapshot.read(), (version, answer_day()))
+    except FileNotFoundError:
+        return
+    log.info("took over %d fast-path answers at version %s in %.0f ms", taken, version,
+             1000 * (time.perf_counter() - started))
+
+
+def _fast_path(app: Flask):
+    from api.fast_path import FastPath
+
+    layer = app.wsgi_app
+    while layer is not None and not isinstance(layer, FastPath):
+        layer = getattr(layer, "app", None)  # inside trust_proxies' ProxyFix
+    return layer
 
 
 def _ours(app: object) -> bool:

@@ -83,6 +83,15 @@ def test_rate_limits_hold_on_replayed_hits(demo_url, make_app, tmp_path):
     assert client.get(path, environ_base=other).status_code == 200  # per client
 
 
+def test_clients_the_limiter_has_no_room_for_are_limited_by_flask(demo_url, make_app, tmp_path):
+    app = make_app(demo_url, RATE_LIMIT_DEFAULT="3 per minute", EXPORT_DIR=str(tmp_path))
+    app.wsgi_app.limiter.max_clients = 0  # as when MAX_CLIENTS clients are live (api/hit_limiter.py)
+    client = app.test_client()
+    path = f"/v1/barcodes/{DEMO['products'][0]['gtin']}"
+    assert [client.get(path).status_code for _ in range(4)] == [200, 200, 200, 429]  # flask-limiter's verdicts
+    assert len(app.wsgi_app.store._entries) == 1  # recorded all the same
+
+
 def test_requests_with_credentials_never_take_the_fast_path(demo_url, make_app, tmp_path):
     app = make_app(demo_url, EXPORT_DIR=str(tmp_path))
     client = app.test_client()

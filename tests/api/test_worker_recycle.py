@@ -72,3 +72,90 @@ def test_the_master_builds_the_read_models_without_a_thread_or_a_connection_left
         from api.read_models import brand_index
 
         assert brand_index() is app.extensions["brand_index"][1]
+    workers.master_exit(app)
+
+
+def _fork_of(master, make_app, url, **config):
+    """A worker's app as gunicorn.conf.py's hooks leave it: after the fork, warmed, in the master's hand-over directory."""
+    from api import workers
+
+    app = make_app(url, **config)
+    app.extensions["fast_path_handover"] = master.extensions["fast_path_handover"]
+    workers.after_fork(app)
+    workers.warm(app)
+    return app
+
+
+def test_a_recycled_worker_takes_over_its_predecessors_answers_byte_for_byte(demo_url, make_app, tmp_path):
+    import shutil
+
+    from api import workers
+    from tests.api.test_fast_path import DEMO, ENCODINGS, GENEROUS, answer
+
+    master = make_app(demo_url, EXPORT_DIR=str(tmp_path / "m"))
+    workers.warm_master(master)
+    try:
+        old = _fork_of(master, make_app, demo_url, EXPORT_DIR=str(tmp_path / "a"), RATE_LIMIT_DEFAULT=GENEROUS)
+        paths = [f"/v1/barcodes/{p['gtin']}" for p in DEMO["products"][:10]] + ["/v1/barcodes/05012345678900"]
+        client = old.test_client()
+        before = {}
+        for path in paths:
+            for headers in ENCODINGS:
+                client.get(path, headers=headers)  # recorded
+                before[path, str(headers)] = answer(client.get(path, headers=headers))
+        workers.retire(old)
+
+        new = _fork_of(master, make_app, demo_url, EXPORT_DIR=str(tmp_path / "b"), RATE_LIMIT_DEFAULT=GENEROUS)
+        taken = workers._fast_path(new).store._entries
+        assert len(taken) == len(workers._fast_path(old).store._entries)  # every answer, before any request
+        client = new.test_client()
+        for path in paths:
+            for headers in ENCODINGS:
+                assert answer(client.get(path, headers=headers)) == before[path, str(headers)], path
+        assert len(taken) == len(workers._fast_path(old).store._entries)  # replayed, none recorded anew
+    finally:
+        workers.master_exit(master)
+    assert not shutil.os.path.exists(master.extensions["fast_path_handover"])
+
+
+def test_a_recycled_worker_takes_over_nothing_from_another_catalog_version(writable_demo_url, make_app, tmp_path):
+    from api import workers
+    from tests.api.test_fast_path import DEMO
+
+    master = make_app(writable_demo_url, EXPORT_DIR=str(tmp_path / "m"))
+    workers.warm_master(master)
+    try:
+        old = _fork_of(master, make_app, writable_demo_url, EXPORT_DIR=str(tmp_path / "a"))
+        product = DEMO["products"][0]
+        path = f"/v1/barcodes/{product['gtin']}"
+        for _ in range(2):
+            old.test_client().get(path)
+        engine = make_engine(writable_demo_url)
+        with Session(engine) as session, transaction(session):
+            catalog.update_brand(session, product["brand"], changes={"name": "Renamed Between Two Workers"})
+        engine.dispose()
+        workers.retire(old)  # its answers are of the version before the change
+
+        new = _fork_of(master, make_app, writable_demo_url, EXPORT_DIR=str(tmp_path / "b"))
+        assert len(workers._fast_path(new).store._entries) == 0
+        assert new.test_client().get(path).get_json()["brand"]["name"] == "Renamed Between Two Workers"
+    finally:
+        workers.master_exit(master)
+
+
+def test_a_recycled_worker_counts_on_from_its_predecessors_rate_limits(demo_url, make_app, tmp_path):
+    from api import workers
+    from tests.api.test_fast_path import DEMO
+
+    master = make_app(demo_url, EXPORT_DIR=str(tmp_path / "m"))
+    workers.warm_master(master)
+    try:
+        limited = {"RATE_LIMIT_DEFAULT": "3 per minute"}
+        old = _fork_of(master, make_app, demo_url, EXPORT_DIR=str(tmp_path / "a"), **limited)
+        path = f"/v1/barcodes/{DEMO['products'][0]['gtin']}"
+        assert [old.test_client().get(path).status_code for _ in range(2)] == [200, 200]
+        workers.retire(old)
+        new = _fork_of(master, make_app, demo_url, EXPORT_DIR=str(tmp_path / "b"), **limited)
+        assert [new.test_client().get(path).status_code for _ in range(2)] == [200, 429]
+    finally:
+        workers.master_exit(master)
