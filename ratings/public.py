@@ -301,12 +301,14 @@ def search_page(session: Session, index: BrandIndex, *, q, industry, grade_min, 
         catalog.get_industry(session, industry)  # an unknown industry is a 404, not an empty list
     hits = index.search(q, industry=industry, max_rank=grade_max_rank(grade_min))
     chosen = hits[(page - 1) * page_size: page * page_size]
-    brands = {b.id: b for b in session.exec(select(Brand).where(Brand.id.in_([h.brand_id for h in chosen])))}
-    companies = {c.id: c for c in session.exec(select(Company).where(Company.id.in_([b.company_id for b in brands.values()])))}
-    ratings = current_grades(session, list(companies))  # grade and score only: full ratings are large
+    if not chosen:  # a page past the end, or nothing found: no query at all
+        return {"items": [], "page": page, "page_size": page_size, "total": len(hits)}
+    rows = session.exec(select(Brand, Company).join(Company, Company.id == Brand.company_id)
+                        .where(Brand.id.in_([h.brand_id for h in chosen])))
+    found = {brand.id: (brand, company) for brand, company in rows}  # one query for both
+    ratings = current_grades(session, list({company.id for _, company in found.values()}))  # grade and score only
     items = [
-        brand_summary(brands[h.brand_id], companies[brands[h.brand_id].company_id],
-                      ratings.get(brands[h.brand_id].company_id), h.industry)
+        brand_summary(*found[h.brand_id], ratings.get(found[h.brand_id][1].id), h.industry)
         for h in chosen
     ]
     return {"items": items, "page": page, "page_size": page_size, "total": len(hits)}

@@ -12,6 +12,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from rapidfuzz import fuzz, process, utils
@@ -26,6 +27,7 @@ MATCH_THRESHOLD = 75  # similarity of whole names below this is noise
 WORD_THRESHOLD = 80  # one typo in a six-letter word still matches
 UNRATED = 10_000  # sorts after every grade
 MIN_TERM = 3  # shorter words of product names (sizes, "M", "of") are not indexed
+SIMILAR_WORDS_KEPT = 20_000  # query words whose similar words are kept: a few MB at most
 MADE_WEIGHT = 0.8  # a brand found by what it makes ranks below one found by its name
 STOP_WORDS = frozenset({"and", "with", "for", "the", "pack", "set", "one", "size", "count"})
 _WORD = re.compile(r"[^\W\d_]{3,}")  # letters only: sizes and weights are not what people search for
@@ -51,6 +53,11 @@ def normalise(text: str) -> str:
 
 
 class BrandIndex:
+    """Candidates come from words, not from a scan of every name: each query word is compared once with the
+    distinct words of names and of what brands make (rapidfuzz over a length window of that vocabulary), and
+    only the names holding a word like one of the query's are scored as whole names. Profiled on 50,000 brands,
+    scanning every name and both word lists was nearly all of a search's time."""
+
     def __init__(self, entries: list[BrandEntry], names: list[list[str]], terms: list[Iterable[str]] | None = None):
         """`terms`: per entry, what it makes (words of its product names, its categories' names and words)."""
         self.entries = entries
@@ -60,16 +67,16 @@ class BrandIndex:
             for name in entry_names:
                 self._choices.append(normalise(name))
                 self._owner.append(position)
-        # Word index: a query that names one word of a brand ("solvane" for "Café Solvane").
+        self._prefixes = _Prefixes(self._choices)
+        # Name words: a query that names one word of a brand ("solvane" for "Café Solvane").
         choices_of: dict[str, list[int]] = {}
         for index, choice in enumerate(self._choices):
             for word in set(choice.split()):
                 choices_of.setdefault(word, []).append(index)
-        self._words = sorted(choices_of)
-        self._choices_of = choices_of
-        self._choices_by_length = _ByLength(self._choices)
-        self._words_by_length = _ByLength(self._words)
-        # Term index: distinct words of what each brand makes -> the brands (positions), not every product row.
+        self._choices_of = {word: array("i", indexes) for word, indexes in choices_of.items()}
+        self._named_by = {word: array("i", dict.fromkeys(self._owner[i] for i in indexes))
+                          for word, indexes in choices_of.items()}
+        # What brands make: distinct words of their product names and categories -> the brands (positions).
         brands_of: dict[str, list[int]] = {}
         normalised: dict[str, str] = {}
         for position, entry_terms in enumerate(terms or ()):
@@ -81,8 +88,15 @@ class BrandIndex:
                 words.update(w for w in key.split() if len(w) >= MIN_TERM and w not in STOP_WORDS)
             for word in words:
                 brands_of.setdefault(word, []).append(position)
-        self._terms = sorted(brands_of)
         self._brands_of = {word: array("i", positions) for word, positions in brands_of.items()}
+        # One vocabulary for both: names and products share most words, and each query word is compared once.
+        self._vocabulary = sorted(choices_of.keys() | brands_of.keys())
+        self._vocabulary_by_length = _ByLength(self._vocabulary)
+        self._sort_key = [(entry.rank, entry.name, position) for position, entry in enumerate(entries)]  # same names: by id
+        self._by_grade: list[int] | None = None  # every entry by grade then name: made on the first empty query
+        # Comparing a word with the vocabulary is most of a search's cost (about 1 ms per word on 50,000 brands),
+        # and searches share their words (names, and what people type for them): kept per index, so per version.
+        self._similar_words = lru_cache(maxsize=SIMILAR_WORDS_KEPT)(self._compare_with_vocabulary)
 
     @classmethod
     def build(cls, session: Session) -> "BrandIndex":
@@ -113,85 +127,117 @@ class BrandIndex:
 
     def search(self, query: str | None, *, industry: str | None = None, max_rank: int | None = None) -> list[BrandEntry]:
         """Matching brands, by relevance then grade; everything (by grade, then name) without a query."""
-        def allowed(entry: BrandEntry) -> bool:
+        entries = self.entries
+
+        def allowed(owner: int) -> bool:
+            entry = entries[owner]
             return industry in (None, entry.industry) and (max_rank is None or entry.rank <= max_rank)
 
+        filtered = industry is not None or max_rank is not None
         text = normalise(query or "")
         if not text:
-            return sorted((e for e in self.entries if allowed(e)), key=lambda e: (e.rank, e.name))
-        best: dict[int, float] = {}
-        for index, score in self._relevance(text).items():
-            owner = self._owner[index]
-            if score > best.get(owner, 0) and allowed(self.entries[owner]):
-                best[owner] = score
-        for owner, score in self._made_matches(text).items():
-            if score > best.get(owner, 0) and allowed(self.entries[owner]):
-                best[owner] = score
-        ranked = sorted(best, key=lambda owner: (-best[owner], self.entries[owner].rank, self.entries[owner].name))
-        return [self.entries[owner] for owner in ranked]
-
-    def _made_matches(self, text: str) -> dict[int, float]:
-        """Entry position -> 0..100 for brands that make what was typed ("jumper"): every query word must match
-        a word of what it makes or of its name. Below name matches: a brand is found by its name first."""
+            return [entries[owner] for owner in self._everything() if not filtered or allowed(owner)]
         query_words = text.split()
-        if not self._terms:
-            return {}
-        per_slot: list[dict[int, float]] = []
-        for query_word in query_words:
-            matched: dict[int, float] = {}
-            for word, score, _ in process.extract(query_word, self._terms, scorer=fuzz.ratio,
-                                                  score_cutoff=WORD_THRESHOLD, limit=None):
-                for position in self._brands_of[word]:
-                    matched[position] = max(matched.get(position, 0.0), score)
-            if len(query_word) >= MIN_TERM:
-                start = bisect_left(self._terms, query_word)
-                end = bisect_left(self._terms, query_word + "\uffff")
-                for word in self._terms[start:end]:
-                    for position in self._brands_of[word]:
-                        matched[position] = 100.0
-            per_slot.append(matched)
-        if not any(per_slot):
-            return {}  # nothing made matches: the common case of a brand name, kept cheap
-        if len(query_words) > 1:  # a word of its name also counts ("fernhollow shirt")
-            for slot, query_word in enumerate(query_words):
-                for word_index in self._words_starting(query_word):
-                    for index in self._choices_of[self._words[word_index]]:
-                        per_slot[slot].setdefault(self._owner[index], 100.0)
-        common = set(per_slot[0]).intersection(*per_slot[1:])
-        return {position: MADE_WEIGHT * sum(m[position] for m in per_slot) / len(per_slot) for position in common}
+        similar = [self._similar_words(word) for word in query_words]
+        best: dict[int, float] = {}
+        owner_of = self._owner
+        for index, score in self._relevance(text, query_words, similar).items():
+            owner = owner_of[index]
+            if score > best.get(owner, 0) and (not filtered or allowed(owner)):
+                best[owner] = score
+        for owner, score in self._made_matches(query_words, similar).items():
+            if score > best.get(owner, 0) and (not filtered or allowed(owner)):
+                best[owner] = score
+        sort_key = self._sort_key
+        ranked = sorted(best, key=lambda owner: (-best[owner], sort_key[owner]))
+        return [entries[owner] for owner in ranked]
 
-    def _relevance(self, text: str) -> dict[int, float]:
+    def _everything(self) -> list[int]:
+        if self._by_grade is None:
+            self._by_grade = sorted(range(len(self.entries)), key=self._sort_key.__getitem__)
+        return self._by_grade
+
+    def _compare_with_vocabulary(self, query_word: str) -> "_Similar":
+        """Words of the vocabulary like `query_word` (typos allowed), and those starting with it."""
+        vocabulary = self._vocabulary
+        alike = [(vocabulary[at], score) for at, score in self._vocabulary_by_length.extract(query_word, WORD_THRESHOLD)]
+        alike.reverse()  # lowest score first: see _best_of
+        start = bisect_left(vocabulary, query_word)
+        return _Similar(alike, vocabulary[start:bisect_left(vocabulary, query_word + "\uffff", start)])
+
+    def _relevance(self, text: str, query_words: list[str], similar: list["_Similar"]) -> dict[int, float]:
         """Choice index -> 0..100: the whole name (typos allowed), what was typed so far, or its words."""
-        scores = dict(self._choices_by_length.extract(text, MATCH_THRESHOLD))
-        for index, score in self._word_matches(text).items():
-            scores[index] = max(scores.get(index, 0.0), score)
-        for word_index in self._words_starting(text.split()[0]):  # cheap prefix candidates, then exact check
-            for index in self._choices_of[self._words[word_index]]:
-                if self._choices[index].startswith(text):
-                    scores[index] = 100.0
+        per_word = [_best_of(self._choices_of, [*words.alike, *((word, 100.0) for word in words.starting)])
+                    for words in similar]
+        scores = _all_words_matched(per_word, 0.95)  # below a whole-name match: the name has words not typed
+        candidates = set().union(*per_word)
+        for query_word in query_words:  # a name written in more words than typed ("tidewren" for "Tide Wren")
+            for end in range(MIN_TERM, len(query_word)):
+                candidates.update(self._choices_of.get(query_word[:end], ()))
+        choices = self._choices
+        for _, score, index in process.extract(text, {index: choices[index] for index in candidates}, scorer=fuzz.ratio,
+                                               score_cutoff=MATCH_THRESHOLD, limit=None):
+            if score > scores.get(index, 0.0):
+                scores[index] = score
+        for index in self._prefixes.starting(text):
+            scores[index] = 100.0
         return scores
 
-    def _word_matches(self, text: str) -> dict[int, float]:
-        """Every query word must match a word of the name (typo-tolerant, or as its prefix)."""
-        per_choice: dict[int, list[float]] = {}
-        query_words = text.split()
-        for position, query_word in enumerate(query_words):
-            matched: dict[str, float] = {
-                self._words[index]: score for index, score in self._words_by_length.extract(query_word, WORD_THRESHOLD)
-            }
-            for word_index in self._words_starting(query_word):
-                matched[self._words[word_index]] = 100.0
-            for word, score in matched.items():
-                for index in self._choices_of[word]:
-                    slots = per_choice.setdefault(index, [0.0] * len(query_words))
-                    slots[position] = max(slots[position], score)
-        # Slightly below a whole-name match of the same quality: the name has words the user did not type.
-        return {index: 0.95 * sum(s) / len(s) for index, s in per_choice.items() if min(s) > 0}
+    def _made_matches(self, query_words: list[str], similar: list["_Similar"]) -> dict[int, float]:
+        """Entry position -> 0..100 for brands that make what was typed ("jumper"): every query word must match
+        a word of what it makes or of its name. Below name matches: a brand is found by its name first."""
+        per_word = [
+            _best_of(self._brands_of, [*words.alike, *((word, 100.0) for word in words.starting)]
+                     if len(query_word) >= MIN_TERM else words.alike)
+            for query_word, words in zip(query_words, similar)
+        ]
+        if not any(per_word):
+            return {}  # nothing made matches: the common case of a brand name, kept cheap
+        if len(query_words) > 1:  # a word of its name also counts ("fernhollow shirt")
+            for slot, words in enumerate(similar):
+                named = _best_of(self._named_by, [(word, 100.0) for word in words.starting])
+                named.update(per_word[slot])  # what it makes scored first, as before
+                per_word[slot] = named
+        return _all_words_matched(per_word, MADE_WEIGHT)
 
-    def _words_starting(self, prefix: str) -> range:
-        start = bisect_left(self._words, prefix)
-        end = bisect_left(self._words, prefix + "\uffff")
-        return range(start, end)
+
+@dataclass(frozen=True)
+class _Similar:
+    alike: list[tuple[str, float]]  # (word, fuzz.ratio >= WORD_THRESHOLD), lowest score first
+    starting: list[str]  # words the query word is a prefix of
+
+
+def _best_of(postings: dict[str, array], words: list[tuple[str, float]]) -> dict[int, float]:
+    """Each key of the postings of `words` (lowest score first) with the best score of a word holding it."""
+    best: dict[int, float] = {}
+    for word, score in words:
+        keys = postings.get(word)
+        if keys is not None:
+            best.update(dict.fromkeys(keys, score))  # later words score at least as high
+    return best
+
+
+def _all_words_matched(per_word: list[dict[int, float]], weight: float) -> dict[int, float]:
+    """Keys matched by every query word, scored `weight` x the mean of their words' scores."""
+    if not per_word or not all(per_word):
+        return {}
+    if len(per_word) == 1:
+        return {key: weight * score for key, score in per_word[0].items()}  # = weight * sum([score]) / 1
+    common = set(per_word[0]).intersection(*per_word[1:])
+    return {key: weight * sum(matched[key] for matched in per_word) / len(per_word) for key in common}
+
+
+class _Prefixes:
+    """Strings sorted, so those starting with what was typed are one bisect away."""
+
+    def __init__(self, strings: list[str]):
+        self._order = sorted(range(len(strings)), key=strings.__getitem__)
+        self._sorted = [strings[i] for i in self._order]
+
+    def starting(self, prefix: str) -> list[int]:
+        """Positions in the original list of the strings starting with `prefix`."""
+        start = bisect_left(self._sorted, prefix)
+        return self._order[start:bisect_left(self._sorted, prefix + "\uffff", start)]
 
 
 class _ByLength:
@@ -209,12 +255,16 @@ class _ByLength:
     def extract(self, query: str, cutoff: float) -> list[tuple[int, float]]:
         """(position in the original list, score) of every string scoring at least `cutoff`, best first, then by
         position: what process.extract over the whole list answers."""
-        k = 1 - cutoff / 100
-        shortest = math.floor(len(query) * (1 - k) / (1 + k))
-        longest = math.ceil(len(query) * (1 + k) / (1 - k))
+        shortest, longest = _length_window(len(query), cutoff)
         start, end = bisect_left(self._lengths, shortest), bisect_right(self._lengths, longest)
         found = process.extract(query, self._strings[start:end], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
         return sorted(((self._order[start + at], score) for _, score, at in found), key=lambda hit: (-hit[1], hit[0]))
+
+
+def _length_window(length: int, cutoff: float) -> tuple[int, int]:
+    """Lengths a string needs to reach `cutoff` against one of `length` (see _ByLength)."""
+    k = 1 - cutoff / 100
+    return math.floor(length * (1 - k) / (1 + k)), math.ceil(length * (1 + k) / (1 - k))
 
 
 BRAND_MATCH_THRESHOLD = 90  # stricter than search: a wrong match would show the wrong grade

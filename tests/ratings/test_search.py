@@ -72,3 +72,15 @@ def test_a_name_match_ranks_before_a_product_match():
 
 def test_product_sizes_and_short_words_are_not_indexed():
     assert MADE_INDEX.search("85") == [] or all(h.brand_id != 6 for h in MADE_INDEX.search("85"))
+
+
+def test_a_name_in_more_words_than_typed_is_found_as_a_whole_name():
+    assert INDEX.search("tidewrenkids")[0].brand_id == 2  # "Tidewren Kids": its first word is a prefix of the query
+    assert INDEX.search("quillmerenoir")[0].brand_id == 6
+
+
+@given(st.sampled_from(["tidewren", "cafe", "brightl", "fern thistle", "knitwear", "jumpers", "qvx"]))
+def test_a_repeated_query_gets_the_same_answer(query):  # the per-index cache of similar words changes nothing
+    fresh = BrandIndex(MADE_INDEX.entries, NAMES, MADE)
+    assert [h.brand_id for h in fresh.search(query)] == [h.brand_id for h in fresh.search(query)] \
+        == [h.brand_id for h in MADE_INDEX.search(query)]
