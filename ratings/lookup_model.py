@@ -207,6 +207,12 @@ def refresh(session: Session, *, brands: Iterable[int] = (), companies: Iterable
     return len(ordered)
 
 
+def rebuild_reshaped(session: Session) -> int:
+    """Rebuild only the rows shaped by other data files than this process's (after a release changed data/)."""
+    stale = session.execute(select(LookupBrand.brand_id).where(LookupBrand.shaped_by != shaped_by())).scalars().all()
+    return refresh(session, brands=stale) if stale else 0
+
+
 def rebuild_all(session: Session) -> int:
     """Every brand's row from the tables (the migration that adds the table, or a repair)."""
     session.execute(delete(LookupBrand))

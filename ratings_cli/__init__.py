@@ -71,13 +71,19 @@ def db_upgrade(database_url: str) -> None:
     """Bring the database schema to the newest migration."""
     migrations.upgrade(make_engine(database_url))  # the one command that may create the database
     click.echo(f"Database at revision {migrations.head_revision()}.")
+    from ratings import lookup_model
+
+    with _session(database_url) as session, transaction(session):  # a release that changed data/: reshape at once
+        count = lookup_model.rebuild_reshaped(session)
+    if count:
+        click.echo(f"Rebuilt the lookup rows of {count} brands shaped by earlier data files.")
 
 
 @db.command("rebuild-lookups")
 @database_option
 def db_rebuild_lookups(database_url: str) -> None:
-    """Rebuild the lookup read model from the tables: after a deploy that changed data/ (methodologies,
-    explanation templates, categories), lookups take the slower general path until this has run."""
+    """Rebuild the whole lookup read model from the tables (a repair; `db upgrade` already rebuilds the rows
+    that earlier data files shaped: until then, lookups of those brands take the slower general path)."""
     from ratings import lookup_model
 
     with _session(database_url) as session, transaction(session):

@@ -220,3 +220,17 @@ def test_rows_shaped_by_other_data_files_are_not_served_until_rebuilt(writable_d
     with Session(engine) as session:
         assert public._read_model_view(session, gtin) is not None
     engine.dispose()
+
+
+def test_db_upgrade_reshapes_rows_of_earlier_data_files(writable_demo_url):
+    """A release that changed data/ needs no extra step: `ratings db upgrade` rebuilds the rows it reshapes."""
+    gtin = parse_barcode(DEMO["products"][0]["gtin"])
+    engine = make_engine(writable_demo_url)
+    with engine.begin() as connection:
+        connection.execute(LookupBrand.__table__.update().where(LookupBrand.brand_id == 1).values(shaped_by="other files"))
+    upgraded = run(str(BIN / "ratings"), "db", "upgrade", url=writable_demo_url)
+    assert "Rebuilt the lookup rows of 1 brands" in upgraded
+    with Session(engine) as session:
+        assert public._read_model_view(session, gtin) is not None
+    assert "Rebuilt" not in run(str(BIN / "ratings"), "db", "upgrade", url=writable_demo_url)  # nothing to do
+    engine.dispose()
