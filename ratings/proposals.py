@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ratings import audit, catalog, publishing, rules
-from ratings.errors import Conflict, Forbidden, Invalid, NotFound
+from ratings.errors import Conflict, Forbidden, NotFound
 from ratings.models import Brand, Company, Gs1Prefix, Proposal, User
 from ratings.types import utcnow
 
@@ -162,15 +162,11 @@ def _apply(session: Session, proposal: Proposal, actor: User | None) -> None:
 
 def list_proposals(session: Session, *, status: str | None = None, kind: str | None = None) -> list[Proposal]:
     query = select(Proposal)
+    rules.require_one_of(status, STATUSES, field="status", code="invalid_status")
+    rules.require_one_of(kind, KINDS, field="kind", code="invalid_kind")
     if status is not None:
-        if status not in STATUSES:
-            raise Invalid(f"status must be one of {', '.join(STATUSES)}.", code="invalid_status",
-                          errors={"status": [f"One of {', '.join(STATUSES)}."]})
         query = query.where(Proposal.status == status)
     if kind is not None:
-        if kind not in KINDS:
-            raise Invalid(f"kind must be one of {', '.join(KINDS)}.", code="invalid_kind",
-                          errors={"kind": [f"One of {', '.join(KINDS)}."]})
         query = query.where(Proposal.kind == kind)
     return list(session.exec(query.order_by(Proposal.proposed_at, Proposal.id)).all())
 

@@ -15,9 +15,8 @@ from sqlmodel import Session, select
 from scoring.explain import Explanation, explain, stored_result
 from scoring.inputs import default_visibility
 
-from ratings import catalog, categories, datafiles, lookup_model
+from ratings import catalog, categories, datafiles, lookup_model, rules
 from ratings.barcodes import parse_barcode
-from ratings.errors import Invalid
 from ratings.lookup import FUZZY_UPSTREAM, BarcodeMatch, alternatives, industry_of, lookup_barcode
 from ratings.models import Answer, Assessment, Brand, Company, CompanyResponse, Industry, PublishedRating
 from ratings.publishing import brand_history, current_grades, current_rating, withdrawals
@@ -290,9 +289,7 @@ def grade_max_rank(grade: str | None) -> int | None:
     if grade is None:
         return None
     letters = datafiles.grade_letters()
-    if grade not in letters:
-        raise Invalid(f"grade_min must be one of {', '.join(letters)}.", code="invalid_grade",
-                      errors={"grade_min": [f"One of {', '.join(letters)}."]})
+    rules.require_one_of(grade, letters, field="grade_min", code="invalid_grade")
     return letters.index(grade)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, func, not_, or_
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
-from ratings import catalog, proposals, rating_requests
+from ratings import catalog, proposals, rating_requests, rules
 from ratings.errors import Forbidden, Invalid
 from ratings.assessments import author_ids
 from ratings.models import Assessment, AssessmentAuthor, Company, CompanyResponse, PublishedRating, User
@@ -67,10 +67,8 @@ def list_assessments(
     """
     _require_role(viewer, ASSESSMENT_READERS, "list assessments")
     query = select(Assessment)
+    rules.require_one_of(status, ASSESSMENT_STATUSES, field="status", code="invalid_status")
     if status is not None:
-        if status not in ASSESSMENT_STATUSES:
-            raise Invalid(f"status must be one of {', '.join(ASSESSMENT_STATUSES)}.", code="invalid_status",
-                          errors={"status": [f"One of {', '.join(ASSESSMENT_STATUSES)}."]})
         if status == "returned":
             query = query.where(Assessment.status == "draft", Assessment.review_comment.is_not(None))
         else:
@@ -123,10 +121,8 @@ def list_replies(session: Session, *, viewer: User, status: str | None = None, p
     """A page of companies' replies, oldest first (the order to decide them in)."""
     _require_role(viewer, REPLY_READERS, "list replies")
     query = select(CompanyResponse)
+    rules.require_one_of(status, REPLY_STATUSES, field="status", code="invalid_status")
     if status is not None:
-        if status not in REPLY_STATUSES:
-            raise Invalid(f"status must be one of {', '.join(REPLY_STATUSES)}.", code="invalid_status",
-                          errors={"status": [f"One of {', '.join(REPLY_STATUSES)}."]})
         query = query.where(CompanyResponse.status == status)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(CompanyResponse.created_at, CompanyResponse.id)

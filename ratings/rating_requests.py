@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ratings import catalog
+from ratings import catalog, rules
 from ratings.barcodes import parse_barcode
 from ratings.errors import Invalid
 from ratings.models import Brand, Company, Product, RatingRequest, RatingRequestGtin, RatingRequestHit
@@ -135,9 +135,7 @@ def _gtin_row(session: Session, request_id: int, gtin: str) -> RatingRequestGtin
 
 def ranked_requests(session: Session, *, page: int, page_size: int, target_type: str | None = None) -> dict[str, Any]:
     """The analysts' list: most requested first (then most recent), with the barcodes people scanned."""
-    if target_type is not None and target_type not in TARGETS:
-        raise Invalid(f"type must be one of {', '.join(TARGETS)}.", code="validation_failed",
-                      errors={"type": [f"One of {', '.join(TARGETS)}."]})
+    rules.require_one_of(target_type, TARGETS, field="type", code="validation_failed")
     query = select(RatingRequest)
     counting = select(func.count()).select_from(RatingRequest)
     if target_type is not None:

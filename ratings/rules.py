@@ -310,6 +310,15 @@ def evidence_item(item: Any) -> dict[str, Problems]:
 
 # --- raising --------------------------------------------------------------------------------------
 
+def require_one_of(value: Any, allowed: Iterable[str], *, field: str, code: str) -> None:
+    """Raise `Invalid` naming `field` unless `value` is one of `allowed`; None passes (a filter not given)."""
+    allowed = tuple(allowed)
+    if value is None or value in allowed:
+        return
+    listed = ", ".join(allowed)
+    raise Invalid(f"{field} must be one of {listed}.", code=code, errors={field: [f"One of {listed}."]})
+
+
 def require(problems: Problems | dict[str, Problems], *, field: str, code: str, label: str | None = None) -> None:
     """Raise `Invalid` (422) naming `field` when there are problems; nothing when there are none."""
     if not problems:
