@@ -79,6 +79,13 @@ def product_row(session: Session, gtin: str):
     return row if row is not None and row.shaped_by == shaped_by() else None
 
 
+def summary_texts(session: Session) -> dict[int, str]:
+    """Every brand's public summary (`brand_summary`) as JSON text, by brand id, for the rows shaped by this
+    process's data files: what the search index holds, so that a page of hits needs no query."""
+    rows = session.connection().execute(select(_ROW.brand_id, cast(_ROW.summary, Text).label("summary"), _ROW.shaped_by))
+    return {r.brand_id: r.summary for r in rows if r.shaped_by == shaped_by()}
+
+
 class _Ranked:
     """A rated brand of an industry, as `ratings.lookup.choose` ranks candidates, with its public summary (kept as
     text until chosen: an industry holds thousands of brands, a lookup shows three)."""

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import delete, select
@@ -17,7 +18,7 @@ from ratings import assessments, catalog, lookup_model, proposals, public, publi
 from ratings.barcodes import parse_barcode
 from ratings.db import make_engine, transaction
 from ratings.imports import rows_from_csv, run_import
-from ratings.models import LookupBrand
+from ratings.models import Brand, LookupBrand
 from tests.api.test_fast_path import ENCODINGS, GENEROUS, answer
 from tests.support import eventually
 
@@ -35,10 +36,21 @@ def answered_by_the_read_model(url: str, gtins: list[str]) -> None:
     engine.dispose()
 
 
+def searches(url: str) -> list[str]:
+    """Brand searches whose pages hold every brand: the list itself, each brand by its name and by a prefix."""
+    engine = make_engine(url)
+    with Session(engine) as session:
+        names = session.execute(select(Brand.name)).scalars().all()
+    engine.dispose()
+    pages = [f"/v1/brands?page={n}&page_size=100" for n in range(1, len(names) // 100 + 2)]
+    return pages + [f"/v1/brands?q={quote(q)}" for name in names for q in {name, name[:3]}]
+
+
 def compare_with_the_general_path(url: str, make_app, tmp_path, gtins: list[str]) -> None:
     """Every answer (status, headers, body; each encoding) of an app on the read model equals that of an app on
-    the general path: the same database with the read model emptied behind its back (no change is logged)."""
-    paths = [f"/v1/barcodes/{gtin}" for gtin in gtins]
+    the general path: the same database with the read model emptied behind its back (no change is logged).
+    Lookups of these GTINs, and brand searches (whose pages the search index fills from the read model)."""
+    paths = [f"/v1/barcodes/{gtin}" for gtin in gtins] + searches(url)
     model = make_app(url, EXPORT_DIR=str(tmp_path / "model"), FAST_PATH_ENABLED=False, RATE_LIMIT_DEFAULT=GENEROUS).test_client()
     from_model = {(path, i): answer(model.get(path, headers=headers)) for path in paths for i, headers in enumerate(ENCODINGS)}
     engine = make_engine(url)
