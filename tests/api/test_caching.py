@@ -35,6 +35,7 @@ def test_a_change_by_any_writer_is_served_by_every_instance_next(writable_demo_u
         assert after["brand"]["name"] == "Renamed Brand" != before["brand"]["name"]
         search = a_client.get("/v1/brands", query_string={"q": "Renamed Brand"}).get_json()
         assert search["items"][0]["slug"] == PRODUCT["brand"]
+        assert search["items"][0]["name"] == "Renamed Brand"  # the summary the index holds is as new as the index
 
     eventually(served_everywhere)
 
