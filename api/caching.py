@@ -31,34 +31,64 @@ def answer_day() -> str:
     return utcnow().date().isoformat()
 
 
-def public_cached(view):
-    """Serve a public GET from the response cache, with ETag, 304 and Cache-Control."""
+class NotInReadModel(Exception):
+    """Raised by a view in its read-model pass (see `public_cached`) when its read model has no answer."""
+
+
+def read_model_pass() -> bool:
+    """Whether the view is asked only for what its read model answers (raising NotInReadModel if nothing)."""
+    return g.get("read_model_pass", False)
+
+
+def public_cached(view=None, *, read_model_first: bool = False):
+    """Serve a public GET from the response cache, with ETag, 304 and Cache-Control.
+
+    read_model_first: the view is first asked for its read model's answer (`read_model_pass()`), one query
+    that costs what a round trip to the shared cache costs. That answer is not stored in the shared cache (it
+    would be a second copy of the read model's row, paid for with a second round trip); this worker's fast path
+    still records it. When the read model has no answer, the shared cache is asked, then the view."""
+    if view is None:
+        return lambda wrapped: public_cached(wrapped, read_model_first=read_model_first)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         version = current_version()
         # Keyed on the UTC day too: a rating's `stale` depends on the date (DESIGN, "Freshness of changes").
         generation = (version, answer_day())
-        key = f"response:v{version}:{generation[1]}:{request.full_path}"
-        entry = cache.get(key)
+        entry = _read_model_entry(view, args, kwargs) if read_model_first else None
         if entry is None:
-            try:
-                response = view(*args, **kwargs)
-            except NotFound as missing:  # negative caching: unknown barcodes are scanned again and again
-                body = current_app.json.dumps(error_body(404, missing.code, missing.message, missing.errors, missing.extra))
-                entry = (404, body.encode(), None)
-            else:
-                if response.status_code != 200:
-                    return response
-                body = response.get_data()
-                entry = (200, body, _etag(body))
-            if g.get("response_uncacheable"):  # e.g. a 404 only because upstream was down
-                return _respond(*entry)
-            cache.set(key, entry, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
+            key = f"response:v{version}:{generation[1]}:{request.full_path}"
+            entry = cache.get(key)
+            if entry is None:
+                try:
+                    response = view(*args, **kwargs)
+                except NotFound as missing:  # negative caching: unknown barcodes are scanned again and again
+                    body = current_app.json.dumps(error_body(404, missing.code, missing.message, missing.errors, missing.extra))
+                    entry = (404, body.encode(), None)
+                else:
+                    if response.status_code != 200:
+                        return response
+                    body = response.get_data()
+                    entry = (200, body, _etag(body))
+                if g.get("response_uncacheable"):  # e.g. a 404 only because upstream was down
+                    return _respond(*entry)
+                cache.set(key, entry, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
         request.environ[FAST_PATH_RECORD] = generation  # the answer as it leaves the app may be replayed (api/fast_path.py)
         return _respond(*entry)
 
     return wrapper
+
+
+def _read_model_entry(view, args, kwargs) -> tuple | None:
+    g.read_model_pass = True
+    try:
+        response = view(*args, **kwargs)
+    except NotInReadModel:
+        return None
+    finally:
+        g.read_model_pass = False
+    body = response.get_data()
+    return 200, body, _etag(body)
 
 
 def client_etags(header) -> set[str]:

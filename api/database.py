@@ -6,11 +6,12 @@ from flask import Flask, current_app, g
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from ratings.db import make_engine
+from ratings.db import make_engine, make_reader
 
 
 def init_database(app: Flask) -> None:
     app.extensions["ratings_engine"] = make_engine(app.config["DATABASE_URL"])
+    app.extensions["ratings_reader"] = make_reader(app.config["DATABASE_URL"])
     app.teardown_appcontext(_close_session)
 
 
@@ -20,6 +21,16 @@ def engine() -> Engine:
 
 def engine_of(app: Flask) -> Engine:
     return app.extensions["ratings_engine"]
+
+
+def reader() -> Engine | None:
+    """Autocommit reads of one statement, one round trip each (ratings.db.make_reader); None on SQLite."""
+    return current_app.extensions["ratings_reader"]
+
+
+def engines_of(app: Flask) -> list[Engine]:
+    """Every engine of the app (api/workers.py disposes them after a fork)."""
+    return [e for e in (app.extensions["ratings_engine"], app.extensions["ratings_reader"]) if e is not None]
 
 
 def session() -> Session:

@@ -53,7 +53,8 @@ def warm_master(app: object) -> None:
     except Exception:
         log.warning("master warm-up failed; each worker builds its own read models", exc_info=True)
     finally:
-        engine.dispose()  # no connection of the master's reaches a worker (this also stops the master's feed)
+        for each in database.engines_of(app):
+            each.dispose()  # no connection of the master's reaches a worker (this also stops the master's feed)
 
 
 def after_fork(app: object) -> None:
@@ -61,7 +62,10 @@ def after_fork(app: object) -> None:
     project's app is left alone (bench/ceiling.py runs under the same gunicorn.conf.py)."""
     if not _ours(app):
         return
-    app.extensions["ratings_engine"].dispose(close=False)  # the parent's connections stay the parent's
+    from api import database
+
+    for engine in database.engines_of(app):
+        engine.dispose(close=False)  # the parent's connections stay the parent's
     for pool in _redis_pools(app):
         pool.reset()
     app.extensions["catalog_version_feed"].after_fork()  # after dispose: disposing the engine stops the feed

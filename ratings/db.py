@@ -49,6 +49,16 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
+def make_reader(url: str) -> Engine | None:
+    """An engine for reads of one statement (the lookup read model, ratings/lookup_model.py) on a client-server
+    database, where each round trip costs: in autocommit a read is one round trip, not four (the pool's ping, BEGIN,
+    the query, ROLLBACK). A connection found dead fails its read and leaves the pool (`is_disconnect`); the caller
+    then answers as if the read model had no row. None for SQLite: there a session's read costs no round trip."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return None
+    return create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=5, max_overflow=10)
+
+
 def create_sqlite_folder(engine: Engine) -> None:
     """Make the folder of an SQLite database file: only creating the database (`ratings db upgrade`) does this."""
     path = sqlite_file(engine.url.render_as_string(hide_password=False))

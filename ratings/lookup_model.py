@@ -34,6 +34,8 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from sqlalchemy import Text, bindparam, cast, delete, event, insert, inspect, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from ratings import categories
@@ -71,11 +73,22 @@ def _product_query():
 _PRODUCT = _product_query()  # built once: SQLAlchemy's compiled cache then skips compiling it per lookup
 
 
-def product_row(session: Session, gtin: str):
+def product_row(session: Session, gtin: str, *, reader: Engine | None = None):
     """The product's own columns, its brand's read-model row and the catalog version (what the industry's ranked
     list is held under: `ratings.lookup.catalog_version_key`), in one query; None for an unknown GTIN or a row
-    shaped by other data files. Core, not ORM: nothing here becomes an object of the session."""
-    row = session.connection().execute(_PRODUCT, {"gtin": gtin}).first()
+    shaped by other data files. Core, not ORM: nothing here becomes an object of the session. With `reader`
+    (ratings.db.make_reader) the query runs there, one round trip, and the session's connection is not opened;
+    a reader connection found dead also gives None (the general path answers, on the session)."""
+    if reader is None:
+        row = session.connection().execute(_PRODUCT, {"gtin": gtin}).first()
+    else:
+        try:
+            with reader.connect() as connection:
+                row = connection.execute(_PRODUCT, {"gtin": gtin}).first()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            return None
     return row if row is not None and row.shaped_by == shaped_by() else None
 
 

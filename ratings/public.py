@@ -223,15 +223,20 @@ def _product_dict(gtin: str, name: str, source: str, category: str | None, indus
 def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any]:
     """What a scan answers. A known product is answered from the lookup read model (ratings/lookup_model.py);
     everything else (prefix matches, upstream, not found, fuzzy upstream matches) by the general path."""
-    barcode = parse_barcode(code)
-    answer = _read_model_view(session, barcode)
+    answer = read_model_barcode_view(session, code=code)
     return answer if answer is not None else full_barcode_view(session, code=code, upstream=upstream)
 
 
-def _read_model_view(session: Session, barcode) -> dict[str, Any] | None:
+def read_model_barcode_view(session: Session, *, code: str, reader=None) -> dict[str, Any] | None:
+    """barcode_view's answer when the lookup read model has it (a known product), else None: no other table is
+    read. A malformed code raises as barcode_view does. `reader`: see ratings.lookup_model.product_row."""
+    return _read_model_view(session, parse_barcode(code), reader=reader)
+
+
+def _read_model_view(session: Session, barcode, *, reader=None) -> dict[str, Any] | None:
     """full_barcode_view's answer for a known product, from its brand's read-model row (one query) and the
     industry's ranked candidates (held per catalog version); None when the general path must answer."""
-    row = lookup_model.product_row(session, barcode.gtin)  # the product's columns and its brand's row
+    row = lookup_model.product_row(session, barcode.gtin, reader=reader)  # the product's columns and its brand's row
     if row is None or row.source == FUZZY_UPSTREAM:  # a fuzzy match shows no grade: rare, left to the general path
         return None
     industry = row.summary["industry"]

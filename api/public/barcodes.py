@@ -8,11 +8,11 @@ from api.errors import ErrorSchema
 
 from api import database
 from api.openapi import example
-from api.caching import public_cached
+from api.caching import NotInReadModel, public_cached, read_model_pass
 from api.public.rating_request_schemas import RatingRequestLink
 from api.public.schemas import NOT_MODIFIED, BarcodeOut
 from api.upstream_lookup import upstream_resolver
-from ratings.public import barcode_view
+from ratings.public import full_barcode_view, read_model_barcode_view
 
 
 class BarcodeNotFoundError(ErrorSchema):
@@ -27,7 +27,7 @@ blp = Blueprint("barcodes", __name__, url_prefix="/v1/barcodes", description="Ba
 
 @blp.route("/<string:code>")
 class Barcode(MethodView):
-    @public_cached
+    @public_cached(read_model_first=True)
     @blp.alt_response(304, description=NOT_MODIFIED)
     @blp.response(200, BarcodeOut, example=example("barcode"))
     @blp.alt_response(400, schema=ErrorSchema, description="Malformed barcode (`invalid_barcode`, with the reason)")
@@ -36,4 +36,9 @@ class Barcode(MethodView):
     @blp.alt_response(422, schema=ErrorSchema, description="A restricted-circulation code (`restricted_barcode`)")
     def get(self, code):
         """Look up a GTIN-8, UPC-A, EAN-13 or GTIN-14 (spaces and hyphens allowed)."""
-        return barcode_view(database.session(), code=code, upstream=upstream_resolver())
+        if read_model_pass():  # a known product: one query of the lookup read model (ratings/lookup_model.py)
+            answer = read_model_barcode_view(database.session(), code=code, reader=database.reader())
+            if answer is None:
+                raise NotInReadModel
+            return answer
+        return full_barcode_view(database.session(), code=code, upstream=upstream_resolver())

@@ -1,0 +1,108 @@
+"""What a barcode lookup that misses every cache costs in round trips, on PostgreSQL and Redis as in production:
+a known product is one autocommit query on the reader (ratings.db.make_reader) and one Redis script per rate
+limit; no ping, BEGIN or ROLLBACK, and no shared response cache (api/caching.py, read_model_first)."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+from sqlalchemy import event, text
+
+from api import database
+from api.rate_limits import OneTripRedisStorage
+from tests.api.test_fast_path import ENCODINGS, answer
+
+KNOWN = "5091997966733"  # a demo product (data/demo/catalog.json)
+SAME_INDUSTRY = "5013891654776"  # another of the same brand
+UNKNOWN = "4006381333931"  # a valid GTIN nobody knows: the general path, then the shared cache
+
+
+class Counted:
+    """Statements on each engine, checkouts of the main pool, and Redis commands, while it is active."""
+
+    def __init__(self, app, monkeypatch):
+        self.statements = {"engine": 0, "reader": 0}
+        self.checkouts = 0
+        self.redis: list[str] = []
+        with app.app_context():
+            engines = {"engine": database.engine(), "reader": database.reader()}
+        for name, engine in engines.items():
+            event.listen(engine, "before_cursor_execute", lambda *a, name=name: self._statement(name))
+        event.listen(engines["engine"].pool, "checkout", lambda *a: self._checkout())
+        original = redis.Redis.execute_command
+
+        def counted(client, *args, **options):
+            self.redis.append(str(args[0]))
+            return original(client, *args, **options)
+
+        monkeypatch.setattr(redis.Redis, "execute_command", counted)
+
+    def _statement(self, name):
+        self.statements[name] += 1
+
+    def _checkout(self):
+        self.checkouts += 1
+
+    def reset(self):
+        self.statements = {"engine": 0, "reader": 0}
+        self.checkouts, self.redis = 0, []
+
+
+@pytest.fixture
+def production_like(postgres_demo_url, make_app, redis_url):
+    app = make_app(postgres_demo_url, CACHE_REDIS_URL=redis_url, RATE_LIMIT_DEFAULT="600 per minute;20 per second",
+                   FAST_PATH_ENABLED=False)
+    return app
+
+
+def test_a_known_product_is_one_query_on_the_reader_and_one_redis_script_per_limit(production_like, monkeypatch):
+    client = production_like.test_client()
+    client.get(f"/v1/barcodes/{SAME_INDUSTRY}")  # the catalog version and the industry's ranking are held from here on
+    counted = Counted(production_like, monkeypatch)
+    response = client.get(f"/v1/barcodes/{KNOWN}")
+    assert response.status_code == 200 and response.get_json()["match"] == "product"
+    assert counted.statements == {"engine": 0, "reader": 1} and counted.checkouts == 0
+    assert counted.redis == ["EVALSHA", "EVALSHA"]  # the two limits; their headers come back with the counts
+    with production_like.app_context():
+        with database.reader().connect() as connection:
+            assert connection.connection.driver_connection.autocommit  # so psycopg sends no BEGIN nor ROLLBACK
+
+
+def test_an_unknown_barcode_still_goes_through_the_shared_cache(production_like, monkeypatch):
+    client = production_like.test_client()
+    counted = Counted(production_like, monkeypatch)
+    assert client.get(f"/v1/barcodes/{UNKNOWN}").status_code == 404
+    assert "SET" in counted.redis  # negative caching: the general path's answer is shared
+    counted.reset()
+    assert client.get(f"/v1/barcodes/{UNKNOWN}").status_code == 404
+    assert "GET" in counted.redis and "SET" not in counted.redis and counted.statements["engine"] == 0
+
+
+def test_a_reader_connection_found_dead_is_answered_by_the_general_path_then_replaced(production_like, postgres_engine):
+    client = production_like.test_client()
+    first = [answer(client.get(f"/v1/barcodes/{KNOWN}", headers=h)) for h in ENCODINGS]
+    with postgres_engine.connect() as admin:  # the database restarts, say: every reader connection is cut
+        admin.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    assert [answer(client.get(f"/v1/barcodes/{KNOWN}", headers=h)) for h in ENCODINGS] == first
+
+
+def test_rate_limits_on_redis_count_and_answer_as_limits_does(postgres_demo_url, make_app, redis_url):
+    """The same requests against limits' own storage in memory and against OneTripRedisStorage: the same
+    statuses and the same limit headers (the reset within the second the requests straddle)."""
+    def run(**config):
+        app = make_app(postgres_demo_url, RATE_LIMIT_DEFAULT="5 per minute;3 per second", FAST_PATH_ENABLED=False, **config)
+        client = app.test_client()
+        seen = []
+        for n in range(6):
+            response = client.get(f"/v1/brands?q=limit{n}")
+            seen.append((response.status_code, response.headers.get("X-RateLimit-Limit"),
+                         response.headers.get("X-RateLimit-Remaining"), int(response.headers["X-RateLimit-Reset"])))
+        return app, seen
+
+    redis_app, on_redis = run(CACHE_REDIS_URL=redis_url)
+    _, in_memory = run()
+    assert isinstance(redis_app.extensions["ratings_limiter"].limiter.storage, OneTripRedisStorage)
+    assert [s[:3] for s in on_redis] == [s[:3] for s in in_memory]
+    assert [s[0] for s in on_redis] == [200, 200, 200, 429, 429, 429]
+    assert all(abs(a[3] - b[3]) <= 2 for a, b in zip(on_redis, in_memory))
