@@ -8,7 +8,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
-from limits.storage import RedisStorage
+from limits.storage import MemoryStorage, RedisStorage
 
 _EXEMPT = ("/healthz", "/readyz")
 
@@ -41,7 +41,7 @@ def too_many_auth_failures() -> bool:
 
 def _storage_uri(redis_url: str | None) -> str:
     if not redis_url:
-        return "memory://"
+        return SweptMemoryStorage.STORAGE_SCHEME[0] + "://"
     scheme = redis_url.partition("://")[0]
     return f"{OneTripRedisStorage.PREFIX_SCHEME}{redis_url}" if scheme in ("redis", "rediss") else redis_url
 
@@ -84,3 +84,24 @@ class OneTripRedisStorage(RedisStorage):
 
 def _seen(key: str) -> tuple[int, float] | None:
     return g.get("rate_limit_windows", {}).get(key) if has_request_context() else None
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """limits' memory storage (no Redis: each process counts alone), with expired counts swept at most once a
+    second by the hit that finds a sweep due, instead of by a timer thread 10 ms after any hit: under load that
+    thread walked every key (20,000 with 10,000 clients and two limits, ~3 ms holding the GIL) a hundred times
+    a second. An expired count is ignored when read anyway (MemoryStorage.get), so the sweep only bounds memory."""
+
+    STORAGE_SCHEME = ["ratings+memory"]
+    SWEEP_SECONDS = 1.0
+
+    def __init__(self, uri: str | None = None, **options):
+        super().__init__(uri, **options)
+        self.timer.cancel()  # the one MemoryStorage starts at once
+        self._next_sweep = 0.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # replaces MemoryStorage's private timer (limits 5)
+        now = time.time()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.SWEEP_SECONDS
+            self._MemoryStorage__expire_events()

@@ -9,7 +9,6 @@ import redis
 from sqlalchemy import event, text
 
 from api import database
-from api.rate_limits import OneTripRedisStorage
 from tests.api.test_fast_path import ENCODINGS, answer
 
 KNOWN = "5091997966733"  # a demo product (data/demo/catalog.json)
@@ -85,24 +84,3 @@ def test_a_reader_connection_found_dead_is_answered_by_the_general_path_then_rep
         admin.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
     assert [answer(client.get(f"/v1/barcodes/{KNOWN}", headers=h)) for h in ENCODINGS] == first
-
-
-def test_rate_limits_on_redis_count_and_answer_as_limits_does(postgres_demo_url, make_app, redis_url):
-    """The same requests against limits' own storage in memory and against OneTripRedisStorage: the same
-    statuses and the same limit headers (the reset within the second the requests straddle)."""
-    def run(**config):
-        app = make_app(postgres_demo_url, RATE_LIMIT_DEFAULT="5 per minute;3 per second", FAST_PATH_ENABLED=False, **config)
-        client = app.test_client()
-        seen = []
-        for n in range(6):
-            response = client.get(f"/v1/brands?q=limit{n}")
-            seen.append((response.status_code, response.headers.get("X-RateLimit-Limit"),
-                         response.headers.get("X-RateLimit-Remaining"), int(response.headers["X-RateLimit-Reset"])))
-        return app, seen
-
-    redis_app, on_redis = run(CACHE_REDIS_URL=redis_url)
-    _, in_memory = run()
-    assert isinstance(redis_app.extensions["ratings_limiter"].limiter.storage, OneTripRedisStorage)
-    assert [s[:3] for s in on_redis] == [s[:3] for s in in_memory]
-    assert [s[0] for s in on_redis] == [200, 200, 200, 429, 429, 429]
-    assert all(abs(a[3] - b[3]) <= 2 for a, b in zip(on_redis, in_memory))

@@ -1,0 +1,44 @@
+"""The rate-limit storages of api/rate_limits.py: they count and answer as limits' own storages do, for less."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from api.rate_limits import OneTripRedisStorage, SweptMemoryStorage
+
+
+def test_both_storages_count_and_answer_as_limits_own_storage_does(demo_url, make_app, redis_url):
+    """The same requests against limits' own memory storage (the reference), SweptMemoryStorage and
+    OneTripRedisStorage: the same statuses and limit headers (the reset within the seconds they straddle)."""
+    def run(**config):
+        app = make_app(demo_url, RATE_LIMIT_DEFAULT="5 per minute;3 per second", FAST_PATH_ENABLED=False, **config)
+        client = app.test_client()
+        seen = []
+        for n in range(6):
+            response = client.get(f"/v1/brands?q=limit{n}")
+            seen.append((response.status_code, response.headers.get("X-RateLimit-Limit"),
+                         response.headers.get("X-RateLimit-Remaining"), int(response.headers["X-RateLimit-Reset"])))
+        return type(app.extensions["ratings_limiter"].limiter.storage), seen
+
+    reference_type, reference = run(RATELIMIT_STORAGE_URI="memory://")
+    assert [s[0] for s in reference] == [200, 200, 200, 429, 429, 429]
+    for config, storage in (({}, SweptMemoryStorage), ({"CACHE_REDIS_URL": redis_url}, OneTripRedisStorage)):
+        storage_type, seen = run(**config)
+        assert storage_type is storage and reference_type is not storage
+        assert [s[:3] for s in seen] == [s[:3] for s in reference]
+        assert all(abs(a[3] - b[3]) <= 2 for a, b in zip(seen, reference))
+
+
+def test_the_memory_storage_runs_no_timer_thread_and_still_forgets_expired_counts(demo_url, make_app):
+    app = make_app(demo_url, RATE_LIMIT_DEFAULT="100 per second")
+    storage = app.extensions["ratings_limiter"].limiter.storage
+    assert isinstance(storage, SweptMemoryStorage)
+    client = app.test_client()
+    for n in range(5):
+        assert client.get(f"/v1/brands?q=sweep{n}").status_code == 200
+    assert not any(isinstance(t, threading.Timer) and t.is_alive() for t in threading.enumerate())
+    assert storage.expirations  # the counts of this second
+    time.sleep(1.1)  # every window closed, and a sweep is due
+    storage.incr("another", 60)
+    assert list(storage.expirations) == ["another"]
