@@ -47,10 +47,11 @@ def _storage_uri(redis_url: str | None) -> str:
 
 
 class OneTripRedisStorage(RedisStorage):
-    """limits' Redis storage, except that a hit's increment also returns the window's count and time left, which
-    answer flask-limiter's headers for that key in the same request (`get`, `get_expiry` right after the hit).
-    So a limited request costs one round trip per limit instead of that plus two for its headers; the counting
-    itself, and so whether a request is refused, is limits' own script, unchanged."""
+    """limits' Redis storage, except that a hit's increment also returns the window's time left: the count and
+    expiry then answer flask-limiter's headers for that key in the same request (`get`, `get_expiry` right after
+    the hit). So a limited request costs one round trip per limit instead of that plus two for its headers. The
+    script counts as limits' incr_expire.lua does (INCRBY; EXPIRE on a window's first hit), so whether a request
+    is refused is unchanged; the headers show the count as of this request's own hit."""
 
     PREFIX_SCHEME = "ratings+"
     STORAGE_SCHEME = ["ratings+redis", "ratings+rediss"]

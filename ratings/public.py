@@ -220,16 +220,11 @@ def _product_dict(gtin: str, name: str, source: str, category: str | None, indus
     return {"gtin": gtin, "name": name, "source": source, "category": categories.ref(categories.get(industry, category))}
 
 
-def barcode_view(session: Session, *, code: str, upstream=None) -> dict[str, Any]:
-    """What a scan answers. A known product is answered from the lookup read model (ratings/lookup_model.py);
-    everything else (prefix matches, upstream, not found, fuzzy upstream matches) by the general path."""
-    answer = read_model_barcode_view(session, code=code)
-    return answer if answer is not None else full_barcode_view(session, code=code, upstream=upstream)
-
-
 def read_model_barcode_view(session: Session, *, code: str, reader=None) -> dict[str, Any] | None:
-    """barcode_view's answer when the lookup read model has it (a known product), else None: no other table is
-    read. A malformed code raises as barcode_view does. `reader`: see ratings.lookup_model.product_row."""
+    """What a scan answers, when the lookup read model has it (a known product; ratings/lookup_model.py), else None
+    and full_barcode_view must answer (prefix matches, upstream, not found, fuzzy upstream matches): no other table
+    is read. A malformed code raises as full_barcode_view does. `reader`: see ratings.lookup_model.product_row.
+    The API asks this first and the general path only after the shared cache (api/public/barcodes.py)."""
     return _read_model_view(session, parse_barcode(code), reader=reader)
 
 
