@@ -30,8 +30,8 @@ class Brands(MethodView):
             database.session(), brand_index(), q=q, industry=industry, grade_min=grade_min, page=page, page_size=page_size
         )
         # Sent as built, not dumped through BrandPage again: ratings.public.brand_summary already builds BrandSummary's
-        # dumped shape (tests/api/test_catalog_reads.py holds it to that), and dumping a page of them was a sixth
-        # of a search's time on 50,000 brands (BENCHMARKS.md). The schema still documents the answer.
+        # dumped shape (tests/api/test_catalog_reads.py holds it to that), and dumping a page of them again cost about
+        # 0.6 of a search's 5 ms of CPU on 50,000 brands (BENCHMARKS.md, 2026-12-03). The schema still documents the answer.
         return jsonify(page)
 
 
