@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from flask import Flask, jsonify, request
+from flask_compress.flask_compress import _compress_data  # private, but the bytes must be flask-compress's own
 
 from api import database, docs_assets, openapi
 from api.catalog_version import init_catalog_version
 from api.config import ConfigError, finalize, settings_from_env
 from api.errors import RatingsApi, error_body, register_error_handlers
 from api.fast_path import FastPath
+from api.public import barcodes
 from api.hardening import harden, security_headers, trust_proxies
 from api.console import init_console
 from api.extensions import cache, compress
@@ -71,9 +73,14 @@ def _install_fast_path(app: Flask) -> None:
                    *security_headers(app)]
         return "429 TOO MANY REQUESTS", headers, body
 
+    def compress(body: bytes, algorithm: str) -> bytes:
+        return _compress_data(app, body, algorithm)  # flask-compress's own, with this app's settings
+
     limits = app.config["RATE_LIMIT_DEFAULT"] if app.config["RATE_LIMITS_ENABLED"] else None
     app.wsgi_app = FastPath(app.wsgi_app, version=app.extensions["catalog_version_feed"].current, limits=limits,
-                            rate_limited=rate_limited)
+                            rate_limited=rate_limited, routes=[barcodes.front_route(app)], compress=compress,
+                            compress_min_size=app.config["COMPRESS_MIN_SIZE"],
+                            on_error=lambda error: app.logger.error("A lookup built in front of Flask failed", exc_info=error))
 
 
 def _refuse_demo_users(app: Flask) -> None:

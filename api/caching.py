@@ -23,6 +23,8 @@ from ratings.types import utcnow
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
 FAST_PATH_RECORD = "ratings.fast_path.generation"  # environ key read by api/fast_path.py: (version, day)
+# environ key read by api/fast_path.py: (endpoint, body length) of a read model's answer, which it can build itself
+FAST_PATH_FRONT = "ratings.fast_path.front"
 
 
 def answer_day() -> str:
@@ -69,7 +71,7 @@ def public_cached(view=None, *, read_model_first: bool = False):
                     if response.status_code != 200:
                         return response
                     body = response.get_data()
-                    entry = (200, body, _etag(body))
+                    entry = (200, body, etag_of(body))
                 if g.get("response_uncacheable"):  # e.g. a 404 only because upstream was down
                     return _respond(*entry)
                 cache.set(key, entry, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
@@ -88,7 +90,8 @@ def _read_model_entry(view, args, kwargs) -> tuple | None:
     finally:
         g.read_model_pass = False
     body = response.get_data()
-    return 200, body, _etag(body)
+    request.environ[FAST_PATH_FRONT] = (request.endpoint, len(body))
+    return 200, body, etag_of(body)
 
 
 def client_etags(header) -> set[str]:
@@ -107,5 +110,5 @@ def _respond(status: int, body: bytes, etag: str | None) -> Response:
     return response
 
 
-def _etag(body: bytes) -> str:
+def etag_of(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()

@@ -8,6 +8,13 @@ answer depends on (Accept-Encoding, Origin). The next identical request is answe
 without Flask's per-request machinery (sessions, hooks, schema checks, compression, a Redis round
 trip). A 304 is recorded and replayed the same way. Nothing here decides what an answer is.
 
+First requests of a route registered as a `FrontRoute` (a known product's barcode: one query of the lookup
+read model) are answered here too, once Flask has answered one of them for the same request headers: the
+route's own function builds the body Flask's view would send (ratings.public plus the view's schema), and
+every header is the one Flask sent then (the `Template`), but for the body's length and ETag. Compressed as
+flask-compress would, with its own function. Anything else (another form of the code, a conditional request,
+a code the read model does not hold, an error) is Flask's to answer.
+
 What a replay still does per request: read the catalog version (ratings/version_feed.py: no round
 trip on PostgreSQL, a local read on SQLite), and count the client against the default rate limits
 in an in-process limiter (api/hit_limiter.py), which also counts the cacheable answers Flask gave.
@@ -27,8 +34,9 @@ from typing import Callable, Iterable
 
 from werkzeug.http import parse_etags
 
+from api.caching import FAST_PATH_FRONT as FRONT
 from api.caching import FAST_PATH_RECORD as RECORD
-from api.caching import answer_day, client_etags
+from api.caching import answer_day, client_etags, etag_of
 from api.hit_limiter import HitLimiter
 
 _DYNAMIC = {"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after", "date", "server"}
@@ -52,6 +60,40 @@ class Recorded:
 
     def headers_with(self, limit_headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return [*self.before_limits, *limit_headers, *self.after_limits]
+
+
+@dataclass(frozen=True)
+class FrontRoute:
+    """A route whose answers this layer builds itself. `argument(path, query)`: what the view would be called
+    with, or None when Flask must answer (another form of the address). `body(argument)`: the body Flask's view
+    would send, before compression, or None when Flask must answer (not in the read model)."""
+
+    endpoint: str  # the view's Flask endpoint, as api/caching.py marks its answers (FAST_PATH_FRONT)
+    argument: Callable[[str, str], str | None]
+    body: Callable[[str], bytes | None]
+
+
+@dataclass(frozen=True)
+class Template:
+    """How Flask sent a route's answer for some request headers: every header but the body's length and ETag
+    is the same for every answer of the route (they depend on the request headers and the configuration)."""
+
+    status: str
+    headers: tuple[tuple[str, str], ...]  # as recorded (without _DYNAMIC)
+    etag: str  # the answer's ETag, as caching.py made it (in the ETag header, maybe with ":gzip" after it)
+    encoding: str | None  # the Content-Encoding flask-compress chose, None when it sent the body as is
+    compressible: bool  # whether that body was long enough to be compressed (COMPRESS_MIN_SIZE)
+
+    def fits(self, length: int, min_size: int) -> bool:
+        """Whether flask-compress would treat a body of this length as it treated the recorded one."""
+        if self.encoding is not None:
+            return length >= min_size
+        return self.compressible or length < min_size  # if it could have been compressed, it was not asked to be
+
+    def answer(self, sent: bytes, etag: str) -> Recorded:
+        headers = [(n, str(len(sent)) if n.lower() == "content-length"
+                    else v.replace(self.etag, etag) if n.lower() == "etag" else v) for n, v in self.headers]
+        return Recorded(self.status, headers, sent, etag)
 
 
 Generation = tuple  # (catalog version, UTC day): what the response cache keys an answer on
@@ -103,12 +145,19 @@ class ResponseStore:
 
 class FastPath:
     def __init__(self, wsgi_app: Callable, *, version: Callable[[], int | None], limits: str | None,
-                 rate_limited: Callable[[str], tuple[str, list[tuple[str, str]], bytes]], max_entries: int = 20_000):
+                 rate_limited: Callable[[str], tuple[str, list[tuple[str, str]], bytes]], max_entries: int = 20_000,
+                 routes: Iterable[FrontRoute] = (), compress: Callable[[bytes, str], bytes] | None = None,
+                 compress_min_size: int = 0, on_error: Callable[[BaseException], None] = lambda error: None):
         self.wsgi_app = wsgi_app
         self.version = version
         self.store = ResponseStore(max_entries)
         self.limiter = HitLimiter(limits) if limits else None
         self.rate_limited = rate_limited
+        self.routes = {route.endpoint: route for route in routes}
+        self.templates: dict[tuple, Template] = {}  # (endpoint, Accept-Encoding, Origin) -> how Flask sent it
+        self.compress = compress
+        self.compress_min_size = compress_min_size
+        self.on_error = on_error
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         get = environ.get
@@ -123,20 +172,28 @@ class FastPath:
         if entry is not None and entry.etag is not None and _matches(environ, entry.etag):
             key = (*key, 304)
             entry = self.store.get(generation, key)
-        if entry is None:
+        front = self._front(environ, key) if entry is None else None
+        if entry is None and front is None:
             return self._record(environ, start_response, key)
         if self.limiter is None:
+            verdict = None
+        else:
+            verdict = self.limiter.check(get("REMOTE_ADDR") or "127.0.0.1")
+            if verdict is None:  # a client the limiter has no room for: Flask's limiter counts it
+                return self.wsgi_app(environ, start_response)
+            allowed, limit_headers, breached = verdict
+            if not allowed:
+                status, headers, body = self.rate_limited(breached)
+                start_response(status, _merge(headers, limit_headers))
+                return [body]
+        if entry is None:  # counted above, refused or not, as Flask's limiter counts any request
+            entry = self._build(front, generation, key)
+            if entry is None:
+                return self._record(environ, start_response, key, counted=True)
+        if verdict is None:
             start_response(entry.status, list(entry.headers))
-            return entry.chunks
-        verdict = self.limiter.check(get("REMOTE_ADDR") or "127.0.0.1")
-        if verdict is None:  # a client the limiter has no room for: Flask's limiter counts it
-            return self.wsgi_app(environ, start_response)
-        allowed, limit_headers, breached = verdict
-        if not allowed:
-            status, headers, body = self.rate_limited(breached)
-            start_response(status, _merge(headers, limit_headers))
-            return [body]
-        start_response(entry.status, entry.headers_with(limit_headers))
+        else:
+            start_response(entry.status, entry.headers_with(verdict[1]))
         return entry.chunks
 
     def snapshot(self) -> bytes:
@@ -155,7 +212,44 @@ class FastPath:
             self.limiter.restore(windows)
         return self.store.restore(answers, generation)
 
-    def _record(self, environ: dict, start_response: Callable, key: tuple) -> Iterable[bytes]:
+    def _front(self, environ: dict, key: tuple) -> tuple | None:
+        """(route, argument, template) when this layer can build the answer Flask would give; else None."""
+        if not self.routes or environ.get("HTTP_IF_NONE_MATCH") or environ.get("CONTENT_LENGTH") not in (None, "", "0") \
+                or "HTTP_TRANSFER_ENCODING" in environ:
+            return None  # a conditional request, or one with a body (Flask checks bodies): Flask answers
+        path, query, accept_encoding, origin = key
+        for endpoint, route in self.routes.items():
+            template = self.templates.get((endpoint, accept_encoding, origin))
+            if template is not None:
+                argument = route.argument(path, query)
+                if argument is not None:
+                    return route, argument, template
+        return None
+
+    def _build(self, front: tuple, generation: Generation, key: tuple) -> Recorded | None:
+        route, argument, template = front
+        try:
+            body = route.body(argument)
+        except Exception as error:  # Flask answers (and reports) it as it would any request
+            self.on_error(error)
+            return None
+        if body is None or not template.fits(len(body), self.compress_min_size):
+            return None
+        sent = body if template.encoding is None else self.compress(body, template.encoding)
+        entry = template.answer(sent, etag_of(body))
+        self.store.put(generation, key, entry)
+        return entry
+
+    def _learn(self, endpoint: str, body_length: int, key: tuple, status: str, headers: list[tuple[str, str]],
+               etag: str | None) -> None:
+        """Keep how Flask sent an answer of a front route, for the next first requests with these headers."""
+        if endpoint not in self.routes or not status.startswith("200") or etag is None:
+            return
+        encoding = next((v for n, v in headers if n.lower() == "content-encoding"), None)
+        self.templates[(endpoint, key[2], key[3])] = Template(
+            status, tuple(headers), etag, encoding, body_length >= self.compress_min_size)
+
+    def _record(self, environ: dict, start_response: Callable, key: tuple, counted: bool = False) -> Iterable[bytes]:
         captured: dict = {}
 
         def capture(status, headers, exc_info=None):
@@ -177,7 +271,9 @@ class FastPath:
         if status.startswith("304") and key[-1] != 304:
             key = (*key, 304)
         self.store.put(generation, key, Recorded(status, headers, body, _base_etag(etag)))
-        if self.limiter is not None:
+        if environ.get(FRONT) is not None and key[-1] != 304:
+            self._learn(*environ[FRONT], key, status, headers, _base_etag(etag))
+        if self.limiter is not None and not counted:
             self.limiter.count(environ.get("REMOTE_ADDR") or "127.0.0.1")
         return [body]
 

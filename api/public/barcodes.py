@@ -1,17 +1,23 @@
 """GET /v1/barcodes/{code}: what a phone shows after a scan."""
 
+import re
+
 import marshmallow as ma
+from flask import Flask
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlmodel import Session
 
 from api.errors import ErrorSchema
 
 from api import database
 from api.openapi import example
 from api.caching import NotInReadModel, public_cached, read_model_pass
+from api.fast_path import FrontRoute
 from api.public.rating_request_schemas import RatingRequestLink
 from api.public.schemas import NOT_MODIFIED, BarcodeOut
 from api.upstream_lookup import upstream_resolver
+from ratings.errors import DomainError
 from ratings.public import full_barcode_view, read_model_barcode_view
 
 
@@ -42,3 +48,26 @@ class Barcode(MethodView):
                 raise NotInReadModel
             return answer
         return full_barcode_view(database.session(), code=code, upstream=upstream_resolver())
+
+
+def front_route(app: Flask) -> FrontRoute:
+    """A known product's lookup built in front of Flask (api/fast_path.py) as the view's read-model pass builds it:
+    the same function, the same schema, the same JSON provider. Only a code of digits alone is taken there (what
+    a scanner sends); any other form, and whatever the read model does not hold, goes to Flask."""
+    digits_only = re.compile(re.escape(blp.url_prefix) + r"/([0-9]{8,14})")
+    schema = BarcodeOut()  # what @blp.response dumps through
+    engine, reader = database.engine_of(app), app.extensions["ratings_reader"]
+
+    def argument(path: str, query: str) -> str | None:
+        match = None if query else digits_only.fullmatch(path)
+        return match.group(1) if match else None
+
+    def body(code: str) -> bytes | None:
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                answer = read_model_barcode_view(session, code=code, reader=reader)
+            except DomainError:  # a wrong check digit, a restricted code: Flask's error answers say why
+                return None
+        return None if answer is None else app.json.response(schema.dump(answer)).get_data()
+
+    return FrontRoute(f"{blp.name}.{Barcode.__name__}", argument, body)
