@@ -20,6 +20,7 @@ local client = 0
 issued = 0  -- globals: done() reads them per thread with thread:get
 share = 0
 local threads = {}
+local headers = {}  -- wrk.format(method, path, headers) sends these instead of wrk.headers, not with them
 
 function setup(thread)
   threads[#threads + 1] = thread
@@ -42,7 +43,7 @@ function init(args)
   end
   if n > 0 then client = math.floor(((index or 1) - 1) * n / count) end
   local encoding = os.getenv("ACCEPT_ENCODING")
-  if encoding and #encoding > 0 then wrk.headers["Accept-Encoding"] = encoding end
+  if encoding and #encoding > 0 then headers["Accept-Encoding"] = encoding end
 end
 
 function request()
@@ -50,9 +51,9 @@ function request()
   issued = issued + 1
   if #clients > 0 then
     client = client % #clients + 1
-    return wrk.format("GET", paths[position], {["X-Forwarded-For"] = clients[client]})
+    headers["X-Forwarded-For"] = clients[client]
   end
-  return wrk.format("GET", paths[position])
+  return wrk.format("GET", paths[position], headers)
 end
 
 function done(summary, latency, requests)
