@@ -57,9 +57,12 @@ def _summary(rating: PublishedRating) -> dict[str, Any]:
 
 
 def with_stale(summary: dict[str, Any], today: date | None = None) -> dict[str, Any]:
-    """A rating summary with `stale` for `today` (UTC by default): stale from its `stale_after` day on."""
+    """A rating summary with `stale` for `today` (UTC by default): stale from its `stale_after` day on (a date,
+    or its ISO text as offline_summary stores it)."""
     today = today or utcnow().date()
     stale_after = summary["stale_after"]
+    if isinstance(stale_after, str):
+        stale_after = date.fromisoformat(stale_after)
     shown = {}
     for key, value in summary.items():
         if key == "stale_after":  # in the order rating_dict has always had
@@ -73,22 +76,13 @@ _TEXT_DAYS = ("stale_after", "evidence_cutoff")
 
 def offline_summary(rating: PublishedRating) -> dict[str, Any]:
     """The rating summary as stored outside the tables (the offline bundle, /v1/changes, the lookup read model):
-    without `stale`, dates as ISO text. `from_offline_summary` turns it back into rating_dict's value."""
+    without `stale`, dates as ISO text: rating_dict's value once `with_stale` adds `stale`, in the shape the API
+    sends it (the lookup read model's answers are sent as built)."""
     summary = _summary(rating)
     summary["published_at"] = rating.published_at.isoformat()
     for day in _TEXT_DAYS:
         summary[day] = summary[day].isoformat() if summary[day] else None
     return summary
-
-
-def from_offline_summary(stored: dict[str, Any] | None, *, today: date | None = None) -> dict[str, Any] | None:
-    """rating_dict's value, for `today`, from what offline_summary stored."""
-    if stored is None:
-        return None
-    summary = {**stored, "published_at": datetime.fromisoformat(stored["published_at"])}
-    for day in _TEXT_DAYS:
-        summary[day] = date.fromisoformat(stored[day]) if stored[day] else None
-    return with_stale(summary, today)
 
 
 def _research_dates(rating: PublishedRating) -> dict[str, Any]:
@@ -224,7 +218,11 @@ def read_model_barcode_view(session: Session, *, code: str, reader=None) -> dict
     """What a scan answers, when the lookup read model has it (a known product; ratings/lookup_model.py), else None
     and full_barcode_view must answer (prefix matches, upstream, not found, fuzzy upstream matches): no other table
     is read. A malformed code raises as full_barcode_view does. `reader`: see ratings.lookup_model.product_row.
-    The API asks this first and the general path only after the shared cache (api/public/barcodes.py)."""
+    The API asks this first and the general path only after the shared cache (api/public/barcodes.py).
+
+    Already in the shape the API sends (its schema's dump: dates as ISO text): every piece is the read model's
+    as stored, the rating as offline_summary stored it plus `stale`. So it is sent as built, not dumped; the
+    API's tests hold it byte for byte to the general path's answer, which is dumped."""
     return _read_model_view(session, parse_barcode(code), reader=reader)
 
 
@@ -235,7 +233,7 @@ def _read_model_view(session: Session, barcode, *, reader=None) -> dict[str, Any
     if row is None or row.source == FUZZY_UPSTREAM:  # a fuzzy match shows no grade: rare, left to the general path
         return None
     industry = row.summary["industry"]
-    rating = from_offline_summary(row.rating)
+    rating = with_stale(row.rating) if row.rating is not None else None
     chosen = lookup_model.alternatives(session, row, category=row.product_category)
     if chosen is None:
         return None
