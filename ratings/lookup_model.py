@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
+from collections import namedtuple
 from functools import lru_cache
 from typing import Any, Iterable
 
 from sqlalchemy import Text, bindparam, cast, delete, event, insert, inspect, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from ratings import categories
@@ -71,6 +72,38 @@ def _product_query():
 
 
 _PRODUCT = _product_query()  # built once: SQLAlchemy's compiled cache then skips compiling it per lookup
+ProductRow = namedtuple("ProductRow", [column.name for column in _PRODUCT.selected_columns])
+
+
+class _DriverStatement:
+    """_PRODUCT compiled once for a reader's dialect, run on the driver's cursor: a lookup is the hot path, and
+    SQLAlchemy's Connection and Result cost about as much client time as the query's round trip (psycopg
+    prepares it on each connection after a few runs either way)."""
+
+    def __init__(self, reader: Engine):
+        compiled = _PRODUCT.compile(dialect=reader.dialect)
+        self.sql, self.params = str(compiled), compiled.construct_params({"gtin": None})
+
+    def first(self, reader: Engine, gtin: str) -> ProductRow | None:
+        connection = reader.raw_connection()  # from the pool, back to it on close()
+        cursor = None
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self.sql, {**self.params, "gtin": gtin})
+            values = cursor.fetchone()
+        except reader.dialect.loaded_dbapi.Error as error:
+            if reader.dialect.is_disconnect(error, connection.dbapi_connection, cursor):
+                connection.invalidate(error)  # as SQLAlchemy does with a connection found dead: it leaves the pool
+                return None
+            raise
+        finally:
+            if cursor is not None:
+                cursor.close()
+            connection.close()
+        return None if values is None else ProductRow(*values)
+
+
+_DRIVER_STATEMENTS: weakref.WeakKeyDictionary[Engine, _DriverStatement] = weakref.WeakKeyDictionary()
 
 
 def product_row(session: Session, gtin: str, *, reader: Engine | None = None):
@@ -82,13 +115,10 @@ def product_row(session: Session, gtin: str, *, reader: Engine | None = None):
     if reader is None:
         row = session.connection().execute(_PRODUCT, {"gtin": gtin}).first()
     else:
-        try:
-            with reader.connect() as connection:
-                row = connection.execute(_PRODUCT, {"gtin": gtin}).first()
-        except DBAPIError as error:
-            if not error.connection_invalidated:
-                raise
-            return None
+        statement = _DRIVER_STATEMENTS.get(reader)
+        if statement is None:
+            statement = _DRIVER_STATEMENTS[reader] = _DriverStatement(reader)
+        row = statement.first(reader, gtin)
     return row if row is not None and row.shaped_by == shaped_by() else None
 
 

@@ -4,6 +4,7 @@ limit; no ping, BEGIN or ROLLBACK, and no shared response cache (api/caching.py,
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 import redis
 from sqlalchemy import event, text
@@ -17,7 +18,8 @@ UNKNOWN = "4006381333931"  # a valid GTIN nobody knows: the general path, then t
 
 
 class Counted:
-    """Statements on each engine, checkouts of the main pool, and Redis commands, while it is active."""
+    """Statements on each engine (as the driver runs them: the reader's lookup bypasses SQLAlchemy's Connection),
+    checkouts of the main pool, and Redis commands, while it is active."""
 
     def __init__(self, app, monkeypatch):
         self.statements = {"engine": 0, "reader": 0}
@@ -25,9 +27,18 @@ class Counted:
         self.redis: list[str] = []
         with app.app_context():
             engines = {"engine": database.engine(), "reader": database.reader()}
+        pool_of: dict[int, str] = {}  # driver connection -> the engine whose pool it is in
         for name, engine in engines.items():
-            event.listen(engine, "before_cursor_execute", lambda *a, name=name: self._statement(name))
+            event.listen(engine.pool, "checkout", lambda dbapi, *a, name=name: pool_of.__setitem__(id(dbapi), name))
         event.listen(engines["engine"].pool, "checkout", lambda *a: self._checkout())
+        execute = psycopg.Cursor.execute
+
+        def counted_execute(cursor, *args, **options):
+            if id(cursor.connection) in pool_of:
+                self._statement(pool_of[id(cursor.connection)])
+            return execute(cursor, *args, **options)
+
+        monkeypatch.setattr(psycopg.Cursor, "execute", counted_execute)
         original = redis.Redis.execute_command
 
         def counted(client, *args, **options):
@@ -84,3 +95,15 @@ def test_a_reader_connection_found_dead_is_answered_by_the_general_path_then_rep
         admin.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
     assert [answer(client.get(f"/v1/barcodes/{KNOWN}", headers=h)) for h in ENCODINGS] == first
+
+
+def test_a_known_product_built_in_front_of_flask_is_one_query_and_no_redis_command(postgres_demo_url, make_app, redis_url,
+                                                                                   monkeypatch):
+    app = make_app(postgres_demo_url, CACHE_REDIS_URL=redis_url, RATE_LIMIT_DEFAULT="600 per minute;20 per second")
+    client = app.test_client()
+    client.get(f"/v1/barcodes/{SAME_INDUSTRY}")  # through Flask: how it sends a lookup is learned (api/fast_path.py)
+    counted = Counted(app, monkeypatch)
+    response = client.get(f"/v1/barcodes/{KNOWN}")
+    assert response.status_code == 200 and response.get_json()["match"] == "product"
+    assert counted.statements == {"engine": 0, "reader": 1} and counted.checkouts == 0
+    assert counted.redis == []  # limits counted in this process (api/hit_limiter.py), the catalog version pushed
