@@ -97,6 +97,7 @@ class Template:
 
 
 Generation = tuple  # (catalog version, UTC day): what the response cache keys an answer on
+MAX_TEMPLATES = 256  # request-header sets learned, all routes together: clients choose them, so they are bounded
 SNAPSHOT_FORMAT = 1  # of FastPath.snapshot(); a process never takes a snapshot of another format
 
 
@@ -245,6 +246,8 @@ class FastPath:
         """Keep how Flask sent an answer of a front route, for the next first requests with these headers."""
         if endpoint not in self.routes or not status.startswith("200") or etag is None:
             return
+        if len(self.templates) >= MAX_TEMPLATES and (endpoint, key[2], key[3]) not in self.templates:
+            return  # the headers clients send most are learned first; rarer ones are left to Flask
         encoding = next((v for n, v in headers if n.lower() == "content-encoding"), None)
         self.templates[(endpoint, key[2], key[3])] = Template(
             status, tuple(headers), etag, encoding, body_length >= self.compress_min_size)

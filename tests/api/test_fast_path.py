@@ -193,3 +193,17 @@ def test_a_failure_building_in_front_of_flask_is_answered_by_flask(demo_url, mak
     assert response.status_code == 200 and response.get_json()["barcode"]["input"] == DEMO["products"][1]["gtin"]
     assert calls.count == 2
     assert "built in front of Flask failed" in caplog.text
+
+
+def test_the_request_headers_learned_are_bounded(demo_url, make_app, tmp_path, monkeypatch):
+    from api import fast_path
+
+    monkeypatch.setattr(fast_path, "MAX_TEMPLATES", 3)
+    app = make_app(demo_url, RATE_LIMIT_DEFAULT=GENEROUS, EXPORT_DIR=str(tmp_path))
+    client, calls = app.test_client(), FlaskCalls(app.wsgi_app)
+    first, second = DEMO["products"][0]["gtin"], DEMO["products"][1]["gtin"]
+    for n in range(10):  # a client inventing Accept-Encoding values
+        client.get(f"/v1/barcodes/{first}", headers={"Accept-Encoding": f"gzip;q=0.{n}"})
+    assert len(app.wsgi_app.templates) == 3
+    assert client.get(f"/v1/barcodes/{second}", headers={"Accept-Encoding": "gzip;q=0.9"}).status_code == 200
+    assert calls.count == 11  # not learned: Flask answers it
