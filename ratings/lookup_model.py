@@ -37,6 +37,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import Text, bindparam, cast, delete, event, insert, inspect, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from ratings import categories
@@ -85,17 +86,21 @@ class _DriverStatement:
         self.sql, self.params = str(compiled), compiled.construct_params({"gtin": None})
 
     def first(self, reader: Engine, gtin: str) -> ProductRow | None:
-        connection = reader.raw_connection()  # from the pool, back to it on close()
+        dbapi_error = reader.dialect.loaded_dbapi.Error
+        try:
+            connection = reader.raw_connection()  # from the pool, back to it on close()
+        except dbapi_error as error:  # the database is down: raised as SQLAlchemy would (api/errors.py: a 503)
+            raise DBAPIError.instance(self.sql, None, error, dbapi_error) from error
         cursor = None
         try:
             cursor = connection.cursor()
             cursor.execute(self.sql, {**self.params, "gtin": gtin})
             values = cursor.fetchone()
-        except reader.dialect.loaded_dbapi.Error as error:
+        except dbapi_error as error:
             if reader.dialect.is_disconnect(error, connection.dbapi_connection, cursor):
                 connection.invalidate(error)  # as SQLAlchemy does with a connection found dead: it leaves the pool
                 return None
-            raise
+            raise DBAPIError.instance(self.sql, None, error, dbapi_error) from error
         finally:
             if cursor is not None:
                 cursor.close()

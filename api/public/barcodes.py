@@ -7,6 +7,7 @@ from flask import Flask, Response, current_app
 from flask.json.provider import JSONProvider
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from api.errors import ErrorSchema
@@ -74,7 +75,7 @@ def front_route(app: Flask) -> FrontRoute:
         with Session(engine, expire_on_commit=False) as session:
             try:
                 return read_model_body(app.json, session, code, reader)
-            except DomainError:  # a wrong check digit, a restricted code: Flask's error answers say why
+            except (DomainError, OperationalError):  # a wrong check digit, a database down: Flask's answers say why
                 return None
 
     return FrontRoute(f"{blp.name}.{Barcode.__name__}", argument, body)

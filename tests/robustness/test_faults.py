@@ -40,7 +40,7 @@ def demo_gtins(client, n):
     return [p["gtin"] for p in products[:n]]
 
 
-def test_postgres_stopped_mid_traffic_cached_lookups_answer_others_get_503_then_recovery(postgres, make_app):
+def test_postgres_stopped_mid_traffic_cached_lookups_answer_others_get_503_then_recovery(postgres, make_app, caplog):
     client = make_app(postgres.url).test_client()
     warm, cold = demo_gtins(client, 6)[:3], demo_gtins(client, 6)[3:]
     bodies = {gtin: client.get(f"/v1/barcodes/{gtin}").get_json() for gtin in warm}
@@ -52,6 +52,7 @@ def test_postgres_stopped_mid_traffic_cached_lookups_answer_others_get_503_then_
     down = client.get(f"/v1/barcodes/{cold[0]}")
     assert down.status_code == 503
     assert down.get_json()["code"] == "database_unavailable" and int(down.headers["Retry-After"]) > 0
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # an outage is a warning, not a traceback
     assert client.get("/readyz").status_code == 503
     assert client.get("/healthz").status_code == 200
 
