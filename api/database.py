@@ -25,12 +25,16 @@ def engine_of(app: Flask) -> Engine:
 
 def reader() -> Engine | None:
     """Autocommit reads of one statement, one round trip each (ratings.db.make_reader); None on SQLite."""
-    return current_app.extensions["ratings_reader"]
+    return reader_of(current_app)
+
+
+def reader_of(app: Flask) -> Engine | None:
+    return app.extensions["ratings_reader"]
 
 
 def engines_of(app: Flask) -> list[Engine]:
     """Every engine of the app (api/workers.py disposes them after a fork)."""
-    return [e for e in (app.extensions["ratings_engine"], app.extensions["ratings_reader"]) if e is not None]
+    return [e for e in (engine_of(app), reader_of(app)) if e is not None]
 
 
 def session() -> Session:

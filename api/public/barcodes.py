@@ -65,7 +65,7 @@ def front_route(app: Flask) -> FrontRoute:
     the same function, the same JSON provider. Only a code of digits alone is taken there (what
     a scanner sends); any other form, and whatever the read model does not hold, goes to Flask."""
     digits_only = re.compile(re.escape(blp.url_prefix) + r"/([0-9]{8,14})")
-    engine, reader = database.engine_of(app), app.extensions["ratings_reader"]
+    engine, reader = database.engine_of(app), database.reader_of(app)
 
     def argument(path: str, query: str) -> str | None:
         match = None if query else digits_only.fullmatch(path)
