@@ -2,16 +2,22 @@
 
     .venv/bin/python bench/lookup_profile.py --database-url URL --count 200 [--profile]
     .venv/bin/python bench/lookup_profile.py --database-url URL --search --count 200 [--profile]
+    .venv/bin/python bench/lookup_profile.py --database-url URL --front --count 3000 [--accept-encoding ""]
 
 Builds the app with CACHE_TYPE=NullCache (every request does its database work), makes one request
 to warm up (and build the search index), then times --count requests through Flask's test client:
 GTINs from gtins.txt or queries from queries.txt of --data (bench/catalog.py). Prints ms per request;
 with --profile, pyinstrument's call tree (pip install pyinstrument: bench-only).
+
+--front: known products' first lookups as the fast path builds them in front of Flask (api/fast_path.py), called
+as gunicorn calls the app (its WSGI callable, no test client): one Flask request teaches it the headers for
+--accept-encoding, then --count distinct GTINs of products.csv, none of them requested before (every one a miss).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import time
@@ -30,12 +36,17 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--search", action="store_true", help="brand searches instead of barcode lookups")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--front", action="store_true", help="first lookups built in front of Flask, no test client")
+    parser.add_argument("--accept-encoding", default="gzip, deflate, br", help="with --front (phones send this)")
     args = parser.parse_args()
     os.environ.update(DATABASE_URL=args.database_url, CACHE_TYPE="NullCache", RATE_LIMITS_ENABLED="false")
     warnings.simplefilter("ignore")  # flask-caching warns that NullCache caches nothing: that is the point
     from api import create_app
 
-    client = create_app().test_client()
+    app = create_app()
+    if args.front:
+        return front(app, args)
+    client = app.test_client()
     if args.search:
         lines = (args.data / "queries.txt").read_text(encoding="utf-8").splitlines()
         paths = [f"/v1/brands?q={urllib.parse.quote(q)}" for q in lines if q.strip()]
@@ -64,6 +75,35 @@ def main() -> None:
     print(f"{len(times)} {'searches' if args.search else 'lookups'}: mean {1000 * sum(times) / len(times):.2f} ms, "
           f"p50 {1000 * times[len(times) // 2]:.2f} ms, p95 {1000 * times[int(len(times) * 0.95)]:.2f} ms, "
           f"CPU {1000 * cpu / len(times):.2f} ms per request (database server's time not included)")
+
+
+def front(app, args) -> None:
+    """Misses of known products, through the app's WSGI callable as gunicorn calls it."""
+    with open(args.data / "products.csv", encoding="utf-8") as rows:
+        next(rows)
+        gtins = [next(rows).split(",", 1)[0] for _ in range(args.count + 1)]
+    statuses: dict[str, int] = {}
+
+    def start_response(status, _headers, _exc_info=None):
+        statuses[status] = statuses.get(status, 0) + 1
+
+    def environ(gtin: str) -> dict:
+        return {"REQUEST_METHOD": "GET", "PATH_INFO": f"/v1/barcodes/{gtin}", "QUERY_STRING": "",
+                "HTTP_ACCEPT_ENCODING": args.accept_encoding, "REMOTE_ADDR": "127.0.0.1", "SERVER_NAME": "bench",
+                "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+                "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.version": (1, 0),
+                "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False}
+
+    from api import workers
+
+    workers.warm(app)  # as a gunicorn worker before its first request: the industries' rankings among the rest
+    b"".join(app.wsgi_app(environ(gtins[0]), start_response))  # Flask's answer: the headers the rest are built with
+    cpu_started = time.process_time()
+    for gtin in gtins[1:]:
+        b"".join(app.wsgi_app(environ(gtin), start_response))
+    cpu = time.process_time() - cpu_started
+    print(f"{args.count} lookups built in front of Flask, Accept-Encoding {args.accept_encoding!r}: "
+          f"CPU {1000 * cpu / args.count:.2f} ms per lookup (database server's time not included); statuses {statuses}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,12 @@ def test_catalog_publish_rates_generated_companies_whose_answers_say_not_applica
     printed = run(sys.executable, "bench/catalog.py", "publish", "--companies", "10", env=env)
     assert printed.startswith("published 10 ratings") and "left unanswered" not in printed
 
+    # BENCHMARKS' in-process figure for misses built in front of Flask: every lookup a 200, none sent to Flask twice
+    run(str(BIN / "ratings"), "import", str(out / "products.csv"), "--actor", "bench@example.org", env=env)
+    printed = run(sys.executable, "bench/lookup_profile.py", "--database-url", env["DATABASE_URL"], "--data", str(out),
+                  "--front", "--count", "20", env={})
+    assert "20 lookups built in front of Flask" in printed and "statuses {'200 OK': 21}" in printed
+
 
 def test_ceiling_answers_every_path_with_the_same_2_kb_json_body():
     sys.path.insert(0, str(ROOT / "bench"))
