@@ -1,6 +1,7 @@
 """Repeat public lookups answered in front of Flask (api/fast_path.py): byte-identical, current, rate-limited."""
 
 import gzip
+import logging
 import json
 
 import pytest
@@ -193,6 +194,26 @@ def test_a_failure_building_in_front_of_flask_is_answered_by_flask(demo_url, mak
     assert response.status_code == 200 and response.get_json()["barcode"]["input"] == DEMO["products"][1]["gtin"]
     assert calls.count == 2
     assert "built in front of Flask failed" in caplog.text
+
+
+def test_a_database_outage_met_building_in_front_of_flask_is_flasks_503_without_a_traceback(
+        demo_url, make_app, tmp_path, caplog, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from api.public import barcodes
+
+    app = make_app(demo_url, RATE_LIMIT_DEFAULT=GENEROUS, EXPORT_DIR=str(tmp_path))
+    client, calls = app.test_client(), FlaskCalls(app.wsgi_app)
+    client.get(f"/v1/barcodes/{DEMO['products'][0]['gtin']}")
+
+    def database_down(*_args):
+        raise OperationalError("SELECT", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(barcodes, "read_model_body", database_down)  # for the front route and the view alike
+    response = client.get(f"/v1/barcodes/{DEMO['products'][1]['gtin']}")
+    assert response.status_code == 503 and response.get_json()["code"] == "database_unavailable"
+    assert calls.count == 2  # tried in front, then answered by Flask
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_the_request_headers_learned_are_bounded(demo_url, make_app, tmp_path, monkeypatch):
