@@ -90,7 +90,7 @@ class _DriverStatement:
         try:
             connection = reader.raw_connection()  # from the pool, back to it on close()
         except dbapi_error as error:  # the database is down: raised as SQLAlchemy would (api/errors.py: a 503)
-            raise DBAPIError.instance(self.sql, None, error, dbapi_error) from error
+            raise DBAPIError.instance(None, None, error, dbapi_error) from error
         cursor = None
         try:
             cursor = connection.cursor()
