@@ -72,6 +72,8 @@ class BrandIndex:
                 self._choices.append(normalise(name))
                 self._owner.append(position)
         self._prefixes = _Prefixes(self._choices)
+        self._choice_bounds = _Bounds(self._choices)  # whole names: most candidates are ruled out before scoring
+        self._choice_array = numpy.array(self._choices, dtype=object)  # a subset of them taken at once
         # Name words: a query that names one word of a brand ("solvane" for "Café Solvane").
         choices_of: dict[str, list[int]] = {}
         for index, choice in enumerate(self._choices):
@@ -174,16 +176,19 @@ class BrandIndex:
         """Choice index -> 0..100: the whole name (typos allowed), what was typed so far, or its words."""
         per_word = [_best_of(self._choices_of, [*words.alike, *((word, 100.0) for word in words.starting)])
                     for words in similar]
-        scores = _all_words_matched(per_word, 0.95)  # below a whole-name match: the name has words not typed
-        candidates = set().union(*per_word)
+        scores = _all_words_matched(per_word, 0.95).as_dict()  # below a whole-name match: the name has words not typed
+        candidates = [matched.keys for matched in per_word]
         for query_word in query_words:  # a name written in more words than typed ("tidewren" for "Tide Wren")
             for end in range(MIN_TERM, len(query_word)):
-                candidates.update(self._choices_of.get(query_word[:end], ()))
-        choices = self._choices
-        for _, score, index in process.extract(text, {index: choices[index] for index in candidates}, scorer=fuzz.ratio,
-                                               score_cutoff=MATCH_THRESHOLD, limit=None):
-            if score > scores.get(index, 0.0):
-                scores[index] = score
+                starting = self._choices_of.get(query_word[:end])
+                if starting is not None:
+                    candidates.append(starting)
+        kept = self._choice_bounds.may_reach(text, numpy.unique(numpy.concatenate(candidates)), MATCH_THRESHOLD)
+        names = self._choice_array[kept].tolist()
+        kept = kept.tolist()
+        for _, score, at in process.extract(text, names, scorer=fuzz.ratio, score_cutoff=MATCH_THRESHOLD, limit=None):
+            if score > scores.get(kept[at], 0.0):
+                scores[kept[at]] = score
         for index in self._prefixes.starting(text):
             scores[index] = 100.0
         return scores
@@ -196,14 +201,13 @@ class BrandIndex:
                      if len(query_word) >= MIN_TERM else words.alike)
             for query_word, words in zip(query_words, similar)
         ]
-        if not any(per_word):
+        if not any(len(matched.keys) for matched in per_word):
             return {}  # nothing made matches: the common case of a brand name, kept cheap
         if len(query_words) > 1:  # a word of its name also counts ("fernhollow shirt")
             for slot, words in enumerate(similar):
                 named = _best_of(self._named_by, [(word, 100.0) for word in words.starting])
-                named.update(per_word[slot])  # what it makes scored first, as before
-                per_word[slot] = named
-        return _all_words_matched(per_word, MADE_WEIGHT)
+                per_word[slot] = _Scored.last_wins([named, per_word[slot]])  # what it makes scored first, as before
+        return _all_words_matched(per_word, MADE_WEIGHT).as_dict()
 
 
 @dataclass(frozen=True)
@@ -212,24 +216,50 @@ class _Similar:
     starting: list[str]  # words the query word is a prefix of
 
 
-def _best_of(postings: dict[str, array], words: list[tuple[str, float]]) -> dict[int, float]:
+@dataclass(frozen=True)
+class _Scored:
+    """Distinct keys, sorted, each with a score: what a dict of them would hold, in numpy (the postings of a
+    common word hold thousands of names, and building dicts of them was most of a search's time)."""
+    keys: numpy.ndarray
+    scores: numpy.ndarray
+
+    @classmethod
+    def last_wins(cls, parts: list["_Scored"]) -> "_Scored":
+        """Every key of `parts` once, with its score in the last part holding it: dict.update's rule, in turn."""
+        keys = numpy.concatenate([part.keys for part in parts])[::-1]
+        distinct, first = numpy.unique(keys, return_index=True)  # first in the reversed order: the last one
+        return cls(distinct, numpy.concatenate([part.scores for part in parts])[::-1][first])
+
+    def as_dict(self) -> dict[int, float]:
+        return dict(zip(self.keys.tolist(), self.scores.tolist()))
+
+
+_NOTHING = _Scored(numpy.empty(0, dtype=numpy.int32), numpy.empty(0, dtype=numpy.float64))
+
+
+def _best_of(postings: dict[str, array], words: list[tuple[str, float]]) -> _Scored:
     """Each key of the postings of `words` (lowest score first) with the best score of a word holding it."""
-    best: dict[int, float] = {}
-    for word, score in words:
-        keys = postings.get(word)
-        if keys is not None:
-            best.update(dict.fromkeys(keys, score))  # later words score at least as high
-    return best
+    held = [(postings[word], score) for word, score in words if word in postings]
+    if not held:
+        return _NOTHING
+    keys = numpy.concatenate([found for found, _ in held])
+    scores = numpy.repeat([score for _, score in held], [len(found) for found, _ in held])
+    return _Scored.last_wins([_Scored(keys, scores)])  # later words score at least as high
 
 
-def _all_words_matched(per_word: list[dict[int, float]], weight: float) -> dict[int, float]:
+def _all_words_matched(per_word: list[_Scored], weight: float) -> _Scored:
     """Keys matched by every query word, scored `weight` x the mean of their words' scores."""
-    if not per_word or not all(per_word):
-        return {}
+    if not per_word or not all(len(matched.keys) for matched in per_word):
+        return _NOTHING
     if len(per_word) == 1:
-        return {key: weight * score for key, score in per_word[0].items()}  # = weight * sum([score]) / 1
-    common = set(per_word[0]).intersection(*per_word[1:])
-    return {key: weight * sum(matched[key] for matched in per_word) / len(per_word) for key in common}
+        return _Scored(per_word[0].keys, weight * per_word[0].scores)  # = weight * sum([score]) / 1
+    common = per_word[0].keys
+    for matched in per_word[1:]:
+        common = numpy.intersect1d(common, matched.keys, assume_unique=True)
+    total = numpy.zeros(len(common))
+    for matched in per_word:  # in the order of the words, as sum() adds them
+        total += matched.scores[numpy.searchsorted(matched.keys, common)]
+    return _Scored(common, weight * total / len(per_word))
 
 
 class _Prefixes:
@@ -245,23 +275,41 @@ class _Prefixes:
         return self._order[start:bisect_left(self._sorted, prefix + "\uffff", start)]
 
 
-class _ByLength:
-    """Strings sorted by length, with the set of characters each holds, so that a similarity search compares
-    only the few strings that can reach the cutoff; the answer is exactly process.extract's over all of them.
+class _Bounds:
+    """The length and the set of characters of each string, to rule out at once, in numpy, the strings that cannot
+    reach a fuzz.ratio cutoff against a query, before any is scored (exact: only impossible ones are ruled out).
 
     fuzz.ratio is 100 * (1 - d / (la + lb)) with d the Indel distance (insertions and deletions), so a score of
-    at least c needs d <= k (la + lb), k = 1 - c / 100. Two cheap lower bounds of d rule strings out first:
-    |la - lb| (a length window, one bisect), and the number of characters that occur in one string and not the
-    other (one insertion or deletion each at least): a popcount of the XOR of two bit masks, for the whole
-    window at once in numpy. On 50,000 brands' vocabulary that leaves a few hundred of 20,000 words to score
-    (profiled: scoring every word of the window was a millisecond per query word, most of a search)."""
+    at least c needs d <= k (la + lb), k = 1 - c / 100. Two cheap lower bounds of d: |la - lb|, and the number of
+    characters that occur in one string and not the other (one insertion or deletion each at least), a popcount
+    of the XOR of two bit masks."""
+
+    def __init__(self, strings: list[str]):
+        self.lengths = numpy.array([len(s) for s in strings], dtype=numpy.float64)
+        self.masks = numpy.array([_characters(s) for s in strings], dtype=numpy.uint64)
+
+    def may_reach(self, query: str, positions: numpy.ndarray | slice, cutoff: float) -> numpy.ndarray:
+        """The positions (an array of them, or a slice) whose strings can score at least `cutoff`: an array."""
+        lengths = self.lengths[positions]
+        allowed = (1 - cutoff / 100) * (len(query) + lengths) + 1e-9  # never stricter than the score itself
+        differing = numpy.bitwise_count(self.masks[positions] ^ numpy.uint64(_characters(query)))
+        kept = (differing <= allowed) & (numpy.abs(lengths - len(query)) <= allowed)
+        if isinstance(positions, slice):
+            return numpy.flatnonzero(kept) + positions.start
+        return positions[kept]
+
+
+class _ByLength:
+    """Strings sorted by length, so that a similarity search compares only the few strings that can reach the
+    cutoff (a length window, one bisect, then _Bounds over the window); the answer is exactly process.extract's
+    over all of them. On 50,000 brands' vocabulary that leaves a few hundred of 20,000 words to score (profiled:
+    scoring every word of the window was a millisecond per query word, most of a search)."""
 
     def __init__(self, strings: list[str]):
         self._order = sorted(range(len(strings)), key=lambda i: (len(strings[i]), i))
         self._strings = [strings[i] for i in self._order]
         self._lengths = [len(s) for s in self._strings]
-        self._length_array = numpy.array(self._lengths, dtype=numpy.float64)
-        self._masks = numpy.array([_characters(s) for s in self._strings], dtype=numpy.uint64)
+        self._bounds = _Bounds(self._strings)
 
     def extract(self, query: str, cutoff: float) -> list[tuple[int, float]]:
         """(position in the original list, score) of every string scoring at least `cutoff`, best first, then by
@@ -270,13 +318,10 @@ class _ByLength:
         start, end = bisect_left(self._lengths, shortest), bisect_right(self._lengths, longest)
         if start >= end:
             return []
-        k = 1 - cutoff / 100
-        differing = numpy.bitwise_count(self._masks[start:end] ^ numpy.uint64(_characters(query)))
-        allowed = k * (len(query) + self._length_array[start:end]) + 1e-9  # never stricter than the score itself
-        kept = numpy.flatnonzero(differing <= allowed)
+        kept = self._bounds.may_reach(query, slice(start, end), cutoff)
         if not len(kept):
             return []
-        candidates = {start + int(at): self._strings[start + int(at)] for at in kept}
+        candidates = {at: self._strings[at] for at in kept.tolist()}
         found = process.extract(query, candidates, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
         return sorted(((self._order[at], score) for _, score, at in found), key=lambda hit: (-hit[1], hit[0]))
 

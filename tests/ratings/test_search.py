@@ -84,3 +84,30 @@ def test_a_repeated_query_gets_the_same_answer(query):  # the per-index cache of
     fresh = BrandIndex(MADE_INDEX.entries, NAMES, MADE)
     assert [h.brand_id for h in fresh.search(query)] == [h.brand_id for h in fresh.search(query)] \
         == [h.brand_id for h in MADE_INDEX.search(query)]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.dictionaries(st.integers(0, 30), st.sampled_from([80.0, 90.5, 100.0]), max_size=12), max_size=5))
+def test_scores_held_in_numpy_follow_dict_updates_in_turn(parts):
+    import numpy
+
+    from ratings.search import _Scored
+
+    expected: dict[int, float] = {}
+    for part in parts:
+        expected.update(part)
+    scored = [_Scored(numpy.array(list(p), dtype=numpy.int32), numpy.array(list(p.values()), dtype=numpy.float64))
+              for p in parts]
+    assert (_Scored.last_wins(scored).as_dict() if scored else {}) == expected
+
+
+@settings(max_examples=200)
+@given(st.lists(st.text(alphabet="abcde fz", max_size=14), min_size=1, max_size=30), st.text(alphabet="abcde fz", max_size=14),
+       st.sampled_from([MATCH_THRESHOLD, WORD_THRESHOLD, 50]))
+def test_the_bounds_rule_out_only_strings_that_cannot_reach_the_cutoff(strings, query, cutoff):
+    import numpy
+
+    from ratings.search import _Bounds
+
+    kept = set(_Bounds(strings).may_reach(query, numpy.arange(len(strings)), cutoff).tolist())
+    assert {i for i, s in enumerate(strings) if fuzz.ratio(query, s) >= cutoff} <= kept
