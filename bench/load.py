@@ -179,8 +179,8 @@ def warm_database(url: str) -> str:
 
     started = time.monotonic()
     if url.startswith("sqlite"):
-        read = 0
-        for path in (Path(make_url(url).database), Path(make_url(url).database + "-wal")):
+        read, database = 0, make_url(url).database
+        for path in (Path(database), Path(database + "-wal")):
             if path.exists():
                 with path.open("rb") as handle:
                     while chunk := handle.read(1 << 20):

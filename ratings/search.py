@@ -206,7 +206,9 @@ class BrandIndex:
         if len(query_words) > 1:  # a word of its name also counts ("fernhollow shirt")
             for slot, words in enumerate(similar):
                 named = _best_of(self._named_by, [(word, 100.0) for word in words.starting])
-                per_word[slot] = _Scored.last_wins([named, per_word[slot]])  # what it makes scored first, as before
+                made = per_word[slot]  # scored after the name words: what it makes wins, as before
+                per_word[slot] = _Scored.last_wins(numpy.concatenate([named.keys, made.keys]),
+                                                   numpy.concatenate([named.scores, made.scores]))
         return _all_words_matched(per_word, MADE_WEIGHT).as_dict()
 
 
@@ -224,11 +226,10 @@ class _Scored:
     scores: numpy.ndarray
 
     @classmethod
-    def last_wins(cls, parts: list["_Scored"]) -> "_Scored":
-        """Every key of `parts` once, with its score in the last part holding it: dict.update's rule, in turn."""
-        keys = numpy.concatenate([part.keys for part in parts])[::-1]
-        distinct, first = numpy.unique(keys, return_index=True)  # first in the reversed order: the last one
-        return cls(distinct, numpy.concatenate([part.scores for part in parts])[::-1][first])
+    def last_wins(cls, keys: numpy.ndarray, scores: numpy.ndarray) -> "_Scored":
+        """Each of `keys` once, with the score of its last occurrence: dict.update's rule, pair by pair."""
+        distinct, first = numpy.unique(keys[::-1], return_index=True)  # first in the reversed order: the last one
+        return cls(distinct, scores[::-1][first])
 
     def as_dict(self) -> dict[int, float]:
         return dict(zip(self.keys.tolist(), self.scores.tolist()))
@@ -244,7 +245,7 @@ def _best_of(postings: dict[str, array], words: list[tuple[str, float]]) -> _Sco
         return _NOTHING
     keys = numpy.concatenate([found for found, _ in held])
     scores = numpy.repeat([score for _, score in held], [len(found) for found, _ in held])
-    return _Scored.last_wins([_Scored(keys, scores)])  # later words score at least as high
+    return _Scored.last_wins(keys, scores)  # later words score at least as high
 
 
 def _all_words_matched(per_word: list[_Scored], weight: float) -> _Scored:
@@ -288,15 +289,12 @@ class _Bounds:
         self.lengths = numpy.array([len(s) for s in strings], dtype=numpy.float64)
         self.masks = numpy.array([_characters(s) for s in strings], dtype=numpy.uint64)
 
-    def may_reach(self, query: str, positions: numpy.ndarray | slice, cutoff: float) -> numpy.ndarray:
-        """The positions (an array of them, or a slice) whose strings can score at least `cutoff`: an array."""
+    def may_reach(self, query: str, positions: numpy.ndarray, cutoff: float) -> numpy.ndarray:
+        """Those of `positions` whose strings can score at least `cutoff`."""
         lengths = self.lengths[positions]
         allowed = (1 - cutoff / 100) * (len(query) + lengths) + 1e-9  # never stricter than the score itself
         differing = numpy.bitwise_count(self.masks[positions] ^ numpy.uint64(_characters(query)))
-        kept = (differing <= allowed) & (numpy.abs(lengths - len(query)) <= allowed)
-        if isinstance(positions, slice):
-            return numpy.flatnonzero(kept) + positions.start
-        return positions[kept]
+        return positions[(differing <= allowed) & (numpy.abs(lengths - len(query)) <= allowed)]
 
 
 class _ByLength:
@@ -318,7 +316,7 @@ class _ByLength:
         start, end = bisect_left(self._lengths, shortest), bisect_right(self._lengths, longest)
         if start >= end:
             return []
-        kept = self._bounds.may_reach(query, slice(start, end), cutoff)
+        kept = self._bounds.may_reach(query, numpy.arange(start, end), cutoff)
         if not len(kept):
             return []
         candidates = {at: self._strings[at] for at in kept.tolist()}

@@ -1,11 +1,12 @@
 """Brand search as properties: any input is safe, exact names and prefixes always find their brand."""
 
+import numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rapidfuzz import fuzz, process
 
-from ratings.search import MATCH_THRESHOLD, WORD_THRESHOLD, BrandEntry, BrandIndex, _ByLength, normalise
+from ratings.search import MATCH_THRESHOLD, WORD_THRESHOLD, BrandEntry, BrandIndex, _Bounds, _ByLength, _Scored, normalise
 
 NAMES = [["Café Solvane", "Cafe Solvane"], ["Tidewren", "Tide Wren"], ["Tidewren Kids"], ["Brightloam"], ["Brightloom"],
          ["Fern & Thistle", "Fern and Thistle"], ["Quillmere Noir"], ["QVX Audio"]]
@@ -89,25 +90,18 @@ def test_a_repeated_query_gets_the_same_answer(query):  # the per-index cache of
 @settings(max_examples=200)
 @given(st.lists(st.dictionaries(st.integers(0, 30), st.sampled_from([80.0, 90.5, 100.0]), max_size=12), max_size=5))
 def test_scores_held_in_numpy_follow_dict_updates_in_turn(parts):
-    import numpy
-
-    from ratings.search import _Scored
-
     expected: dict[int, float] = {}
     for part in parts:
         expected.update(part)
-    scored = [_Scored(numpy.array(list(p), dtype=numpy.int32), numpy.array(list(p.values()), dtype=numpy.float64))
-              for p in parts]
-    assert (_Scored.last_wins(scored).as_dict() if scored else {}) == expected
+    keys = numpy.array([key for part in parts for key in part], dtype=numpy.int32)
+    scores = numpy.array([score for part in parts for score in part.values()], dtype=numpy.float64)
+    scored = _Scored.last_wins(keys, scores)
+    assert scored.as_dict() == expected and list(scored.keys) == sorted(expected)
 
 
 @settings(max_examples=200)
 @given(st.lists(st.text(alphabet="abcde fz", max_size=14), min_size=1, max_size=30), st.text(alphabet="abcde fz", max_size=14),
        st.sampled_from([MATCH_THRESHOLD, WORD_THRESHOLD, 50]))
 def test_the_bounds_rule_out_only_strings_that_cannot_reach_the_cutoff(strings, query, cutoff):
-    import numpy
-
-    from ratings.search import _Bounds
-
     kept = set(_Bounds(strings).may_reach(query, numpy.arange(len(strings)), cutoff).tolist())
     assert {i for i, s in enumerate(strings) if fuzz.ratio(query, s) >= cutoff} <= kept
