@@ -35,7 +35,7 @@ from collections import namedtuple
 from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlalchemy import Text, bindparam, cast, delete, event, insert, inspect, select
+from sqlalchemy import Text, bindparam, cast, delete, event, insert, inspect, literal_column, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -64,7 +64,9 @@ def shaped_by() -> str:
 
 
 def _product_query():
-    newest = select(CatalogChange.id, CatalogChange.at).order_by(CatalogChange.id.desc()).limit(1).subquery()
+    # LIMIT written as a literal, not bound: PostgreSQL plans a prepared statement with a bound LIMIT afresh on every
+    # run (its generic plan looks costlier), which took about 0.12 ms of the database's CPU per lookup (BENCHMARKS.md)
+    newest = select(CatalogChange.id, CatalogChange.at).order_by(CatalogChange.id.desc()).limit(literal_column("1")).subquery()
     return (select(Product.gtin, Product.name.label("product_name"), Product.source,
                    Product.category.label("product_category"), *_ROW,
                    select(newest.c.id).scalar_subquery().label("version_id"),

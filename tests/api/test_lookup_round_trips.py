@@ -107,3 +107,22 @@ def test_a_known_product_built_in_front_of_flask_is_one_query_and_no_redis_comma
     assert response.status_code == 200 and response.get_json()["match"] == "product"
     assert counted.statements == {"engine": 0, "reader": 1} and counted.checkouts == 0
     assert counted.redis == []  # limits counted in this process (api/hit_limiter.py), the catalog version pushed
+
+
+def test_the_readers_prepared_lookup_binds_the_gtin_alone(production_like):
+    """A bound LIMIT in the lookup made PostgreSQL plan the prepared statement afresh on every run on a large catalog
+    (its generic plan cannot know the limit), at more of the database's time than running it (BENCHMARKS.md). Plan
+    choice depends on table statistics, so this checks the cause: the statement's only parameter is the GTIN."""
+    client = production_like.test_client()
+    for _ in range(8):  # each a query (read_model_first); psycopg prepares a statement from its 5th run
+        assert client.get(f"/v1/barcodes/{KNOWN}").status_code == 200
+    with production_like.app_context():
+        connection = database.reader().raw_connection()  # the one the lookups used: one thread, a pool of one
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT parameter_types::text[] FROM pg_prepared_statements "
+                           "WHERE statement LIKE %s", ("%JOIN lookupbrand%",))
+            prepared = cursor.fetchall()
+        finally:
+            connection.close()
+    assert [types for (types,) in prepared] == [["character varying"]], prepared
