@@ -68,7 +68,7 @@ def _install_fast_path(app: Flask) -> None:
         return
 
     def rate_limited(description: str):
-        body = app.json.response(error_body(429, "rate_limited", description)).get_data()
+        body = app.json.body(error_body(429, "rate_limited", description))
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Vary", "Accept-Encoding"),
                    *security_headers(app)]
         return "429 TOO MANY REQUESTS", headers, body

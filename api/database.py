@@ -24,7 +24,7 @@ def engine_of(app: Flask) -> Engine:
 
 
 def reader() -> Engine | None:
-    """Autocommit reads of one statement, one round trip each (ratings.db.make_reader); None on SQLite."""
+    """Autocommit reads of one statement, one round trip each (ratings.db.make_reader); None on in-memory SQLite."""
     return reader_of(current_app)
 
 

@@ -28,8 +28,20 @@ _DOCS_CSP = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 's
             "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
 
 
-class DepthLimitedJSON(DefaultJSONProvider):
-    """Refuse absurdly nested request bodies (a 400, not a RecursionError and a 500)."""
+class AppJSON(DefaultJSONProvider):
+    """The app's JSON: request bodies refused when absurdly nested or not UTF-8 (a 400, not a RecursionError and a
+    500), and response bodies as bytes without a Response object (what the fast path sends, api/fast_path.py)."""
+
+    def body(self, obj: Any) -> bytes:
+        """The body `response(obj)` sends: Flask's layout (compact unless debug or `compact` is False)."""
+        if (self.compact is None and self._app.debug) or self.compact is False:
+            text = self.dumps(obj, indent=2)
+        else:
+            text = self.dumps(obj, separators=(",", ":"))
+        return f"{text}\n".encode()
+
+    def response(self, *args: Any, **kwargs: Any):
+        return self._app.response_class(self.body(self._prepare_response_obj(args, kwargs)), mimetype=self.mimetype)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         if isinstance(s, (bytes, bytearray)):
@@ -95,7 +107,7 @@ def trust_proxies(app: Flask) -> None:
 
 
 def harden(app: Flask) -> None:
-    app.json = DepthLimitedJSON(app)
+    app.json = AppJSON(app)
     app.json.sort_keys = False
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]  # larger bodies get 413
     if app.config.get("CORS_ORIGINS"):

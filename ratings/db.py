@@ -50,12 +50,15 @@ def make_engine(url: str) -> Engine:
 
 
 def make_reader(url: str) -> Engine | None:
-    """An engine for reads of one statement (the lookup read model, ratings/lookup_model.py) on a client-server
-    database, where each round trip costs: in autocommit a read is one round trip, not four (the pool's ping, BEGIN,
-    the query, ROLLBACK). A connection found dead fails its read and leaves the pool (`is_disconnect`); the caller
-    then answers as if the read model had no row. None for SQLite: there a session's read costs no round trip."""
+    """An engine for reads of one statement (the lookup read model, ratings/lookup_model.py), in autocommit: on a
+    client-server database a read is then one round trip, not four (the pool's ping, BEGIN, the query, ROLLBACK);
+    on an SQLite file, the read skips a session's transaction, which costs more CPU than the query. A connection
+    found dead fails its read and leaves the pool (`is_disconnect`); the caller then answers as if the read model
+    had no row."""
     if make_url(url).get_backend_name() == "sqlite":
-        return None
+        if sqlite_file(url) is None:  # in memory (or a `file:` URI, which may be): the sessions' connection only
+            return None
+        return create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"check_same_thread": False, "timeout": 30})
     return create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=5, max_overflow=10)
 
 

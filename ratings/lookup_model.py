@@ -80,15 +80,21 @@ ProductRow = namedtuple("ProductRow", [column.name for column in _PRODUCT.select
 
 class _DriverStatement:
     """_PRODUCT compiled once for a reader's dialect, run on the driver's cursor: a lookup is the hot path, and
-    SQLAlchemy's Connection and Result cost about as much client time as the query's round trip (psycopg
-    prepares it on each connection after a few runs either way)."""
+    SQLAlchemy's Connection and Result cost about as much client time as the query itself (a round trip on
+    PostgreSQL; on SQLite, more than the query). Values are converted as SQLAlchemy's Result converts them
+    (SQLite's JSON text and datetimes), by the columns' own result processors."""
 
     def __init__(self, reader: Engine):
         compiled = _PRODUCT.compile(dialect=reader.dialect)
         self.sql, self.params = str(compiled), compiled.construct_params({"gtin": None})
+        self.order = compiled.positiontup if compiled.positional else None  # SQLite's "?" parameters, in order
+        self.processors: list[tuple[int, Any]] | None = None  # from the first run's cursor description
 
     def first(self, reader: Engine, gtin: str) -> ProductRow | None:
         dbapi_error = reader.dialect.loaded_dbapi.Error
+        params = {**self.params, "gtin": gtin}
+        if self.order is not None:
+            params = tuple(params[name] for name in self.order)
         try:
             connection = reader.raw_connection()  # from the pool, back to it on close()
         except dbapi_error as error:  # the database is down: raised as SQLAlchemy would (api/errors.py: a 503)
@@ -96,8 +102,10 @@ class _DriverStatement:
         cursor = None
         try:
             cursor = connection.cursor()
-            cursor.execute(self.sql, {**self.params, "gtin": gtin})
+            cursor.execute(self.sql, params)
             values = cursor.fetchone()
+            if self.processors is None:  # two threads may both build them: either result is right
+                self.processors = self._processors(reader, cursor.description)
         except dbapi_error as error:
             if reader.dialect.is_disconnect(error, connection.dbapi_connection, cursor):
                 connection.invalidate(error)  # as SQLAlchemy does with a connection found dead: it leaves the pool
@@ -107,13 +115,25 @@ class _DriverStatement:
             if cursor is not None:
                 cursor.close()
             connection.close()
-        return None if values is None else ProductRow(*values)
+        if values is None:
+            return None
+        values = list(values)
+        for index, process in self.processors:
+            values[index] = process(values[index])
+        return ProductRow(*values)
+
+    @staticmethod
+    def _processors(reader: Engine, description) -> list[tuple[int, Any]]:
+        dialect = reader.dialect
+        found = [(index, column.type.dialect_impl(dialect).result_processor(dialect, described[1]))
+                 for index, (column, described) in enumerate(zip(_PRODUCT.selected_columns, description))]
+        return [(index, process) for index, process in found if process is not None]
 
 
 _DRIVER_STATEMENTS: weakref.WeakKeyDictionary[Engine, _DriverStatement] = weakref.WeakKeyDictionary()
 
 
-def product_row(session: Session, gtin: str, *, reader: Engine | None = None):
+def product_row(session: Session | None, gtin: str, *, reader: Engine | None = None):
     """The product's own columns, its brand's read-model row and the catalog version (what the industry's ranked
     list is held under: `ratings.lookup.catalog_version_key`), in one query; None for an unknown GTIN or a row
     shaped by other data files. Core, not ORM: nothing here becomes an object of the session. With `reader`
@@ -157,15 +177,17 @@ class _Ranked:
 _INDUSTRIES: dict[int, tuple[tuple, Any]] = {}
 
 
-def alternatives(session: Session, row, *, category: str | None) -> list[tuple[dict, str, Any]] | None:
+def alternatives(session: Session | None, row, *, category: str | None,
+                 reader: Engine | None = None) -> list[tuple[dict, str, Any]] | None:
     """The scanned brand's alternatives as (brand summary, reason, shared category): what the general path's
     `ratings.lookup.alternatives` chooses, from the industry's ranked list instead of the tables. None when some
-    row of the industry was shaped by other data files (the general path must answer)."""
+    row of the industry was shaped by other data files (the general path must answer). A list not yet held at
+    this version is read on `reader` when given (then `session` may be None), else on the session."""
     if row.industry_id is None:
         return []
     industry = row.summary["industry"]
     version = (row.version_id, row.version_at) if row.version_id is not None else ()  # as catalog_version_key has it
-    ranking = _ranked(session, row.industry_id, version)
+    ranking = _ranked(session, row.industry_id, version, reader=reader)
     if ranking is None:
         return None
     chosen = general.choose(ranking, general.wanted_categories(category, row.made), row.rank, row.group_id)
@@ -176,14 +198,18 @@ def alternatives(session: Session, row, *, category: str | None) -> list[tuple[d
     return found
 
 
-def _ranked(session: Session, industry_id: int, version: tuple):
+def _ranked(session: Session | None, industry_id: int, version: tuple, *, reader: Engine | None = None):
     held = _INDUSTRIES.get(industry_id)
     if held is not None and held[0] == version:
         return held[1]
     query = select(_ROW.rank, _ROW.score, _ROW.name, _ROW.brand_id, _ROW.group_id, _ROW.grade, _ROW.made,
                    cast(_ROW.summary, Text).label("summary"), _ROW.shaped_by) \
         .where(_ROW.industry_id == industry_id, _ROW.rank.is_not(None))
-    found = session.connection().execute(query).all()
+    if reader is not None:
+        with reader.connect() as connection:
+            found = connection.execute(query).all()
+    else:
+        found = session.connection().execute(query).all()
     ranked = None if any(r.shaped_by != shaped_by() for r in found) else general.Ranking(
         _Ranked(r.rank, r.score, r.name, r.brand_id, r.group_id, r.grade, frozenset(r.made), r.summary) for r in found)
     _INDUSTRIES[industry_id] = (version, ranked)

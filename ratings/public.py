@@ -214,7 +214,7 @@ def _product_dict(gtin: str, name: str, source: str, category: str | None, indus
     return {"gtin": gtin, "name": name, "source": source, "category": categories.ref(categories.get(industry, category))}
 
 
-def read_model_barcode_view(session: Session, *, code: str, reader=None) -> dict[str, Any] | None:
+def read_model_barcode_view(session: Session | None, *, code: str, reader=None) -> dict[str, Any] | None:
     """What a scan answers, when the lookup read model has it (a known product; ratings/lookup_model.py), else None
     and full_barcode_view must answer (prefix matches, upstream, not found, fuzzy upstream matches): no other table
     is read. A malformed code raises as full_barcode_view does. `reader`: see ratings.lookup_model.product_row.
@@ -222,11 +222,12 @@ def read_model_barcode_view(session: Session, *, code: str, reader=None) -> dict
 
     Already in the shape the API sends (its schema's dump: dates as ISO text): every piece is the read model's
     as stored, the rating as offline_summary stored it plus `stale`. So it is sent as built, not dumped; the
-    API's tests hold it byte for byte to the general path's answer, which is dumped."""
+    API's tests hold it byte for byte to the general path's answer, which is dumped. With `reader`, every read
+    is made there and `session` may be None."""
     return _read_model_view(session, parse_barcode(code), reader=reader)
 
 
-def _read_model_view(session: Session, barcode, *, reader=None) -> dict[str, Any] | None:
+def _read_model_view(session: Session | None, barcode, *, reader=None) -> dict[str, Any] | None:
     """full_barcode_view's answer for a known product, from its brand's read-model row (one query) and the
     industry's ranked candidates (held per catalog version); None when the general path must answer."""
     row = lookup_model.product_row(session, barcode.gtin, reader=reader)  # the product's columns and its brand's row
@@ -234,7 +235,7 @@ def _read_model_view(session: Session, barcode, *, reader=None) -> dict[str, Any
         return None
     industry = row.summary["industry"]
     rating = with_stale(row.rating) if row.rating is not None else None
-    chosen = lookup_model.alternatives(session, row, category=row.product_category)
+    chosen = lookup_model.alternatives(session, row, category=row.product_category, reader=reader)
     if chosen is None:
         return None
     return {

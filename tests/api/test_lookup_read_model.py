@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from ratings import assessments, catalog, lookup_model, proposals, public, publishing, users
 from ratings.barcodes import parse_barcode
-from ratings.db import make_engine, transaction
+from ratings.db import make_engine, make_reader, transaction
+from ratings.lookup import catalog_version_key
 from ratings.imports import rows_from_csv, run_import
 from ratings.models import Brand, LookupBrand
 from tests.api.test_fast_path import ENCODINGS, GENEROUS, answer
@@ -68,6 +69,23 @@ def test_every_demo_barcode_answers_byte_identically_from_the_read_model(writabl
     gtins = [p["gtin"] for p in DEMO["products"]]
     answered_by_the_read_model(writable_demo_url, gtins)
     compare_with_the_general_path(writable_demo_url, make_app, tmp_path, gtins)
+
+
+def test_the_readers_rows_equal_the_sessions(writable_demo_url):
+    """The reader runs the query on the driver's cursor (on an SQLite file too) and converts values with the columns'
+    own processors: every demo product's row is the one SQLAlchemy returns on a session, and the catalog version it
+    carries is the key the industries' rankings are held under (catalog_version_key), so lookups reuse them."""
+    engine, reader = make_engine(writable_demo_url), make_reader(writable_demo_url)
+    assert reader is not None
+    with Session(engine) as session:
+        version = catalog_version_key(session)
+        for gtin in (parse_barcode(p["gtin"]).gtin for p in DEMO["products"]):
+            on_session = lookup_model.product_row(session, gtin)
+            on_reader = lookup_model.product_row(None, gtin, reader=reader)
+            assert on_reader == on_session and on_session is not None, gtin
+            assert (on_reader.version_id, on_reader.version_at) == version
+    reader.dispose()
+    engine.dispose()
 
 
 def run(*command: str, url: str) -> str:
