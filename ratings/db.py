@@ -42,10 +42,9 @@ def make_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database in ("", ":memory:"):
             engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
-        else:  # the folder is made by `create_sqlite_folder` (db upgrade), never as a side effect of reading
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return _sqlite_file_engine(url)
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
@@ -58,7 +57,7 @@ def make_reader(url: str) -> Engine | None:
     if make_url(url).get_backend_name() == "sqlite":
         if sqlite_file(url) is None:  # in memory (or a `file:` URI, which may be): the sessions' connection only
             return None
-        return create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"check_same_thread": False, "timeout": 30})
+        return _sqlite_file_engine(url, isolation_level="AUTOCOMMIT")
     return create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=5, max_overflow=10)
 
 
@@ -67,6 +66,14 @@ def create_sqlite_folder(engine: Engine) -> None:
     path = sqlite_file(engine.url.render_as_string(hide_password=False))
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_file_engine(url: str, **options) -> Engine:
+    """An engine on an SQLite file, the sessions' or the reader's: shared by threads, waiting for a writer's lock.
+    The folder is made by `create_sqlite_folder` (db upgrade), never as a side effect of reading."""
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **options)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
